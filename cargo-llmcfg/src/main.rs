@@ -1,0 +1,2 @@
+//! `cargo llmcfg`: the llmcfg command line.
+fn main() {}

@@ -1,0 +1,1 @@
+//! trybuild cases for `include_llm_config!`; see `tests/ui.rs`.
