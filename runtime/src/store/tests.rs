@@ -1,0 +1,266 @@
+//! Unit tests of the secret store: round trips, merge rules, name and key validation, and the
+//! refusal of insecure files.
+
+use super::*;
+
+fn kv(pairs: &[(&str, &str)]) -> Vec<(String, SecretString)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), SecretString::from(*v)))
+        .collect()
+}
+
+fn store() -> (tempfile::TempDir, SecretStore) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = SecretStore::open(tmp.path().join("secrets")).expect("open");
+    (tmp, store)
+}
+
+fn value(secret: &Secret, key: &str) -> String {
+    secret
+        .get(key)
+        .map(|v| v.expose_secret().to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn missing_store_reads_as_empty() {
+    let (_tmp, store) = store();
+    assert!(store.get("nope").expect("get").is_none());
+    assert!(store.list().expect("list").is_empty());
+    assert!(!store.delete("nope").expect("delete"));
+    assert!(!store.dir().exists(), "reads never create the store");
+}
+
+#[test]
+fn set_creates_then_merges() {
+    let (_tmp, store) = store();
+    let out = store
+        .set(
+            "openai-creds",
+            kv(&[("OPENAI_API_KEY", "sk-1"), ("ORG", "o")]),
+            Visibility::Public,
+        )
+        .expect("set");
+    assert!(out.created);
+    assert_eq!(out.added, ["OPENAI_API_KEY", "ORG"]);
+    assert!(out.overwritten.is_empty());
+
+    let out = store
+        .set(
+            "openai-creds",
+            kv(&[("OPENAI_API_KEY", "sk-2"), ("NEW", "n")]),
+            Visibility::Private,
+        )
+        .expect("set");
+    assert!(!out.created);
+    assert_eq!(out.added, ["NEW"]);
+    assert_eq!(out.overwritten, ["OPENAI_API_KEY"]);
+    // --private applies on creation only.
+    assert_eq!(out.secret.visibility(), Visibility::Public);
+
+    let secret = store.get("openai-creds").expect("get").expect("exists");
+    assert_eq!(
+        secret.keys().collect::<Vec<_>>(),
+        ["NEW", "OPENAI_API_KEY", "ORG"]
+    );
+    assert_eq!(value(&secret, "OPENAI_API_KEY"), "sk-2");
+    assert_eq!(value(&secret, "ORG"), "o");
+    assert!(!secret.is_private());
+    assert!(secret.updated() >= secret.created());
+}
+
+#[cfg(unix)]
+#[test]
+fn modes_follow_visibility() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, store) = store();
+    store
+        .set("pub", kv(&[("A", "1")]), Visibility::Public)
+        .expect("set");
+    store
+        .set("priv", kv(&[("A", "1")]), Visibility::Private)
+        .expect("set");
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o7777;
+    assert_eq!(mode(store.dir()), 0o700);
+    assert_eq!(mode(&store.dir().join("pub.json")), 0o640);
+    assert_eq!(mode(&store.dir().join("priv.json")), 0o600);
+    assert!(
+        store
+            .get("priv")
+            .expect("get")
+            .expect("exists")
+            .is_private()
+    );
+}
+
+#[test]
+fn list_is_sorted_and_ignores_other_files() {
+    let (_tmp, store) = store();
+    for name in ["b", "a.x", "C"] {
+        store
+            .set(name, kv(&[("K", "v")]), Visibility::Public)
+            .expect("set");
+    }
+    std::fs::write(store.dir().join("README"), "x").expect("write");
+    let names: Vec<_> = store
+        .list()
+        .expect("list")
+        .iter()
+        .map(|s| s.name().to_owned())
+        .collect();
+    assert_eq!(names, ["C", "a.x", "b"]);
+    assert!(store.delete("b").expect("delete"));
+    assert!(store.get("b").expect("get").is_none());
+}
+
+#[test]
+fn bad_input_is_refused_before_the_disk() {
+    let (_tmp, store) = store();
+    for name in ["", "../x", "a/b", ".hidden", "a\0b", "..", &"a".repeat(129)] {
+        assert!(
+            matches!(store.get(name), Err(StoreError::InvalidName { .. })),
+            "{name:?}"
+        );
+        assert!(
+            matches!(
+                store.set(name, kv(&[("K", "v")]), Visibility::Public),
+                Err(StoreError::InvalidName { .. })
+            ),
+            "{name:?}"
+        );
+        assert!(
+            matches!(store.delete(name), Err(StoreError::InvalidName { .. })),
+            "{name:?}"
+        );
+    }
+    assert!(matches!(
+        store.set("s", kv(&[("1X", "v")]), Visibility::Public),
+        Err(StoreError::InvalidKey { .. })
+    ));
+    assert!(matches!(
+        store.set("s", kv(&[("K", "")]), Visibility::Public),
+        Err(StoreError::EmptyValue { .. })
+    ));
+    assert!(matches!(
+        store.set("s", kv(&[("K", "a"), ("K", "b")]), Visibility::Public),
+        Err(StoreError::DuplicateKey { .. })
+    ));
+    assert!(matches!(
+        store.set("s", kv(&[]), Visibility::Public),
+        Err(StoreError::NoValues { .. })
+    ));
+    assert!(!store.dir().exists());
+}
+
+#[test]
+fn debug_and_errors_never_show_values() {
+    let (_tmp, store) = store();
+    let out = store
+        .set("s", kv(&[("K", "hunter2-value")]), Visibility::Private)
+        .expect("set");
+    assert!(!format!("{out:?}").contains("hunter2"));
+    let secret = store.get("s").expect("get").expect("exists");
+    assert!(!format!("{secret:?}").contains("hunter2"));
+    // A value of the wrong type in a hand-edited file is reported without echoing it.
+    let path = store.dir().join("s.json");
+    let text = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("\"hunter2-value\"", "12345678987654321");
+    std::fs::write(&path, text).expect("write");
+    let err = store.get("s").expect_err("corrupt");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(!err.to_string().contains("12345678987654321"), "{err}");
+}
+
+#[test]
+fn corrupt_and_mismatched_files_are_errors() {
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let path = store.dir().join("s.json");
+    let good = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, &good[..good.len() / 2]).expect("write");
+    assert!(matches!(store.get("s"), Err(StoreError::Corrupt { .. })));
+    std::fs::write(&path, good.replace("\"name\": \"s\"", "\"name\": \"t\"")).expect("write");
+    assert!(matches!(store.get("s"), Err(StoreError::Corrupt { .. })));
+    // A later write replaces a corrupt file only through a readable one: the error stands.
+    assert!(
+        store
+            .set("s", kv(&[("K", "w")]), Visibility::Private)
+            .is_err()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn insecure_files_and_dirs_are_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let path = store.dir().join("s.json");
+    let chmod = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+
+    chmod(&path, 0o666);
+    let err = store.get("s").expect_err("world-writable");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&path.display().to_string()) && msg.contains("chmod 600"),
+        "{msg}"
+    );
+
+    chmod(&path, 0o640);
+    let msg = store
+        .get("s")
+        .expect_err("private but group-readable")
+        .to_string();
+    assert!(msg.contains("chmod 600"), "{msg}");
+    chmod(&path, 0o600);
+    assert!(store.get("s").expect("get").is_some());
+
+    chmod(store.dir(), 0o777);
+    let msg = store.get("s").expect_err("dir world-writable").to_string();
+    assert!(
+        msg.contains("chmod 700") && msg.contains(&store.dir().display().to_string()),
+        "{msg}"
+    );
+    assert!(SecretStore::open(store.dir()).is_err());
+    chmod(store.dir(), 0o700);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed() {
+    let (tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let outside = tmp.path().join("outside.json");
+    std::fs::copy(store.dir().join("s.json"), &outside).expect("copy");
+    std::os::unix::fs::symlink(&outside, store.dir().join("t.json")).expect("symlink");
+    assert!(matches!(store.get("t"), Err(StoreError::NotAFile { .. })));
+    assert!(
+        store
+            .set("t", kv(&[("K", "v")]), Visibility::Private)
+            .is_err()
+    );
+}
+
+#[test]
+fn stale_temp_files_are_removed_by_the_next_write() {
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let stale = store.dir().join(".tmp-dead.json");
+    std::fs::write(&stale, "{").expect("write");
+    store
+        .set("s", kv(&[("L", "w")]), Visibility::Private)
+        .expect("set");
+    assert!(!stale.exists());
+}
