@@ -2,23 +2,119 @@
 //!
 //! A TOML file names credentials (env-var names, never keys), backends and model aliases.
 //! `include_llm_config!` validates it while the crate compiles and emits typed constants; this
-//! crate resolves an alias to a backend, a model and an API key at run time.
+//! crate resolves an alias to a backend, a model and an API key at run time:
+//!
+//! ```no_run
+//! # fn demo(config: &'static llmcfg::Config) -> Result<(), llmcfg::ResolveError> {
+//! let resolver = llmcfg::Resolver::new(config)?;
+//! let resolved = resolver.resolve("fast")?;
+//! let _url = resolved.base_url();
+//! let _model = resolved.model_name();
+//! let _key = resolved.api_key().map(|k| k.expose_secret());
+//! # Ok(()) }
+//! ```
 
 mod config;
+mod credential;
+mod env;
+mod error;
+mod explain;
+mod key;
+mod registry;
+mod resolve;
+mod select;
 pub mod source;
 pub mod store;
 
-pub use config::{Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport};
+pub use config::{
+    Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
+};
+pub use credential::{SecretMap, SecretSource, StoreSecrets};
+pub use env::{Env, Environment, ProcessEnv};
+pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError};
+pub use explain::{Candidate, Explanation, Status};
+pub use key::{ApiKey, KeySource};
+pub use llmcfg_core::vocab::{PROVIDERS, Provider};
+pub use registry::REGISTRY_VAR;
+pub use resolve::{
+    DEFAULT_MODEL_VAR, Endpoint, Request, Resolved, Resolver, ResolverBuilder, Selection,
+};
+pub use secrecy::{ExposeSecret, SecretString};
 
 #[cfg(feature = "macros")]
 pub use llmcfg_macros::include_llm_config;
+
+impl Config {
+    /// A [`Resolver`] over the process environment and the default secret store.
+    pub fn resolver(&self) -> Result<Resolver<'_>, ResolveError> {
+        Resolver::new(self)
+    }
+
+    /// The env vars this config references that are set and non-empty in the process
+    /// environment (see [`Resolver::global_environment`]).
+    pub fn global_environment(&self) -> Environment {
+        env::collect(&ProcessEnv, resolve::referenced_vars(self, &[]))
+    }
+}
+
+/// Reads secret `name` from the default secret store, for non-LLM use.
+pub fn get_secret(name: &str) -> Result<SecretMap, SecretError> {
+    get_secret_from(&StoreSecrets::new(), name)
+}
+
+/// The env map for a child process: every key of each named secret in the default store
+/// (later names win on a clash).
+pub fn secret_environment(names: &[&str]) -> Result<Environment, SecretError> {
+    secret_environment_from(&StoreSecrets::new(), names)
+}
+
+pub(crate) fn get_secret_from(
+    source: &dyn SecretSource,
+    name: &str,
+) -> Result<SecretMap, SecretError> {
+    if !llmcfg_core::vocab::is_secret_name(name) {
+        return Err(SecretError::InvalidName {
+            name: name.to_string(),
+        });
+    }
+    match source.secret(name) {
+        Ok(Some(secret)) => Ok(secret),
+        Ok(None) => Err(SecretError::NotFound {
+            name: name.to_string(),
+        }),
+        Err(error) => Err(SecretError::Store {
+            name: name.to_string(),
+            error,
+        }),
+    }
+}
+
+pub(crate) fn secret_environment_from(
+    source: &dyn SecretSource,
+    names: &[&str],
+) -> Result<Environment, SecretError> {
+    let mut out = Environment::new();
+    for name in names {
+        let secret = get_secret_from(source, name)?;
+        for (key, value) in secret.iter() {
+            if !llmcfg_core::vocab::is_env_var_name(key) {
+                return Err(SecretError::InvalidKey {
+                    name: name.to_string(),
+                    key: key.to_string(),
+                });
+            }
+            out.insert(key, value.clone());
+        }
+    }
+    Ok(out)
+}
 
 /// Runtime internals reached by code that `include_llm_config!` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::construct::*;
+    pub use crate::{Alias, Backend, Config, Credential};
+    pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
     pub use std::borrow::Cow::Borrowed;
     pub use std::option::Option::{None, Some};
-    pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
-    pub use crate::{Alias, Backend, Config, Credential};
 }

@@ -1,0 +1,314 @@
+//! The key lookup chain: the env var first (non-empty), then the credential kind's source
+//! (linked secret, file, command), else a [`Reason`] naming the variable and the fixes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::env::{Env, EnvValue, read_var};
+use crate::error::Reason;
+use crate::key::{ApiKey, KeySource};
+use crate::{Credential, CredentialKind};
+
+/// The key/value pairs of one secret. `Debug` shows the keys only.
+#[derive(Clone, Default)]
+pub struct SecretMap {
+    values: BTreeMap<String, SecretString>,
+}
+
+impl SecretMap {
+    /// An empty secret.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a key.
+    pub fn insert(&mut self, key: impl Into<String>, value: SecretString) {
+        self.values.insert(key.into(), value);
+    }
+
+    /// Builder form of [`SecretMap::insert`].
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.insert(key, SecretString::from(value.into()));
+        self
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&SecretString> {
+        self.values.get(key)
+    }
+
+    /// The key names, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
+    /// Keys and values, sorted by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.values.keys().map(|k| (k, "[REDACTED]")))
+            .finish()
+    }
+}
+
+/// Where keys come from when the env var is unset: the secret store, key files and key
+/// commands. The default, [`StoreSecrets`], uses [`crate::store`] and [`crate::source`]; tests
+/// and embedders substitute their own.
+///
+/// Errors are messages for people and must never contain a secret value.
+pub trait SecretSource: Send + Sync {
+    /// Reads secret `name`; `Ok(None)` when it does not exist.
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String>;
+
+    /// Reads a key file (`kind = "file"`).
+    fn read_file(&self, path: &Path) -> Result<SecretString, String> {
+        crate::source::read_key_file(path).map_err(|e| e.to_string())
+    }
+
+    /// Runs a key command (`kind = "command"`), argv without a shell.
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, String> {
+        crate::source::run_key_command(argv, crate::source::DEFAULT_COMMAND_TIMEOUT)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed.
+#[derive(Clone, Debug, Default)]
+pub struct StoreSecrets {
+    dir: Option<PathBuf>,
+}
+
+impl StoreSecrets {
+    /// The store at `LLMCFG_SECRETS_DIR`, else the platform config dir.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The store at `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: Some(dir.into()),
+        }
+    }
+}
+
+impl SecretSource for StoreSecrets {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+        let store = match &self.dir {
+            Some(dir) => crate::store::SecretStore::open(dir),
+            None => crate::store::SecretStore::open_default(),
+        }
+        .map_err(|e| e.to_string())?;
+        let Some(secret) = store.get(name).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let mut map = SecretMap::new();
+        for key in secret.keys() {
+            if let Some(value) = secret.get(key) {
+                map.insert(key, value.clone());
+            }
+        }
+        Ok(Some(map))
+    }
+}
+
+impl SecretSource for BTreeMap<String, SecretMap> {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+        Ok(self.get(name).cloned())
+    }
+}
+
+impl<S: SecretSource + ?Sized> SecretSource for std::sync::Arc<S> {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+        (**self).secret(name)
+    }
+    fn read_file(&self, path: &Path) -> Result<SecretString, String> {
+        (**self).read_file(path)
+    }
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, String> {
+        (**self).run_command(argv)
+    }
+}
+
+/// What a candidate needs for its key.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum KeySpec<'a> {
+    /// A no-auth backend.
+    None,
+    /// `credential_ref` names no credential.
+    Unknown(&'a str),
+    /// A configured credential; `standard_var` is the provider's variable, used when the
+    /// credential names none.
+    Credential {
+        credential: &'a Credential,
+        standard_var: Option<&'static str>,
+    },
+    /// A built-in provider endpoint reading the provider's standard variable.
+    Builtin {
+        var: &'static str,
+        provider: &'static str,
+    },
+}
+
+/// Looks the key up. `alias_secret` is the secret linked on the alias, the fallback for
+/// `kind = "env"` credentials that link none themselves.
+pub(crate) fn lookup<'a>(
+    spec: KeySpec<'a>,
+    alias_secret: Option<&'a str>,
+    env: &dyn Env,
+    secrets: &dyn SecretSource,
+) -> Result<Option<(ApiKey, KeySource<'a>)>, Reason> {
+    match spec {
+        KeySpec::None => Ok(None),
+        KeySpec::Unknown(name) => Err(Reason::UnknownCredential {
+            credential: name.to_string(),
+        }),
+        KeySpec::Builtin { var, provider } => {
+            let key = env_then_secret(var, alias_secret, env, secrets, || {
+                format!("{provider}-creds")
+            })?;
+            Ok(Some(key))
+        }
+        KeySpec::Credential {
+            credential,
+            standard_var,
+        } => {
+            let var = credential.api_key_env().or(standard_var);
+            match credential.kind() {
+                CredentialKind::Env => {
+                    let Some(var) = var else {
+                        return Err(Reason::NoKeySource {
+                            credential: credential.name().to_string(),
+                        });
+                    };
+                    let secret = credential.secret().or(alias_secret);
+                    let key = env_then_secret(var, secret, env, secrets, || {
+                        credential.name().replace('_', "-")
+                    })?;
+                    Ok(Some(key))
+                }
+                CredentialKind::File => {
+                    if let Some(found) = from_env(var, env)? {
+                        return Ok(Some(found));
+                    }
+                    let Some(path) = credential.path() else {
+                        return Err(Reason::NoKeySource {
+                            credential: credential.name().to_string(),
+                        });
+                    };
+                    match secrets.read_file(Path::new(path)) {
+                        Ok(value) if !value.expose_secret().trim().is_empty() => {
+                            Ok(Some((ApiKey::new(value), KeySource::File { path })))
+                        }
+                        Ok(_) => Err(Reason::FileUnreadable {
+                            var: var.map(str::to_string),
+                            path: path.to_string(),
+                            error: "the file is empty".to_string(),
+                        }),
+                        Err(error) => Err(Reason::FileUnreadable {
+                            var: var.map(str::to_string),
+                            path: path.to_string(),
+                            error,
+                        }),
+                    }
+                }
+                CredentialKind::Command => {
+                    if let Some(found) = from_env(var, env)? {
+                        return Ok(Some(found));
+                    }
+                    let argv = credential.command();
+                    let Some(program) = argv.first() else {
+                        return Err(Reason::NoKeySource {
+                            credential: credential.name().to_string(),
+                        });
+                    };
+                    let args: Vec<&str> = argv.iter().map(|a| &**a).collect();
+                    let failed = |error: String| Reason::CommandFailed {
+                        var: var.map(str::to_string),
+                        program: program.to_string(),
+                        error,
+                    };
+                    match secrets.run_command(&args) {
+                        Ok(value) if !value.expose_secret().trim().is_empty() => {
+                            Ok(Some((ApiKey::new(value), KeySource::Command { program })))
+                        }
+                        Ok(_) => Err(failed("it printed nothing".to_string())),
+                        Err(error) => Err(failed(error)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The env var, when it names one and it is set.
+fn from_env<'a>(
+    var: Option<&'a str>,
+    env: &dyn Env,
+) -> Result<Option<(ApiKey, KeySource<'a>)>, Reason> {
+    let Some(var) = var else { return Ok(None) };
+    match read_var(env, var) {
+        EnvValue::Set(value) => Ok(Some((ApiKey::new(value), KeySource::Env { var }))),
+        EnvValue::Unset => Ok(None),
+        EnvValue::NotUnicode => Err(Reason::EnvNotUnicode {
+            var: var.to_string(),
+        }),
+    }
+}
+
+fn env_then_secret<'a>(
+    var: &'a str,
+    secret: Option<&'a str>,
+    env: &dyn Env,
+    secrets: &dyn SecretSource,
+    suggest: impl FnOnce() -> String,
+) -> Result<(ApiKey, KeySource<'a>), Reason> {
+    if let Some(found) = from_env(Some(var), env)? {
+        return Ok(found);
+    }
+    let Some(secret) = secret else {
+        return Err(Reason::EnvUnset {
+            var: var.to_string(),
+            suggested_secret: suggest(),
+        });
+    };
+    match secrets.secret(secret) {
+        Err(error) => Err(Reason::SecretStoreFailed {
+            var: var.to_string(),
+            secret: secret.to_string(),
+            error,
+        }),
+        Ok(None) => Err(Reason::SecretMissing {
+            var: var.to_string(),
+            secret: secret.to_string(),
+        }),
+        Ok(Some(map)) => match map.get(var) {
+            Some(value) if !value.expose_secret().trim().is_empty() => Ok((
+                ApiKey::new(value.clone()),
+                KeySource::Secret { secret, key: var },
+            )),
+            _ => Err(Reason::SecretLacksKey {
+                var: var.to_string(),
+                secret: secret.to_string(),
+            }),
+        },
+    }
+}

@@ -1,0 +1,357 @@
+//! Errors of model selection and resolution, the reasons a backend is filtered out, and errors
+//! of the registry and of secret reads. Every message says what to do; none carries a key.
+
+use std::fmt;
+
+use crate::{Op, Transport};
+
+/// Why a candidate backend cannot be used. Names only, never a key value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The alias is pinned to a backend the config does not define.
+    MissingBackend {
+        /// The backend name the alias names.
+        backend: String,
+    },
+    /// The backend's `credential_ref` names no credential.
+    UnknownCredential {
+        /// The name in `credential_ref`.
+        credential: String,
+    },
+    /// The backend does not serve the requested op.
+    OpNotServed {
+        /// The op requested.
+        op: Op,
+    },
+    /// The backend does not declare a required feature.
+    FeatureMissing {
+        /// The feature required.
+        feature: String,
+    },
+    /// The backend cannot be reached over a required transport.
+    TransportMissing {
+        /// The transport required.
+        transport: Transport,
+    },
+    /// The credential names no env var and has no other source.
+    NoKeySource {
+        /// The credential's name.
+        credential: String,
+    },
+    /// The env var is unset (or blank) and no secret is linked.
+    EnvUnset {
+        /// The variable.
+        var: String,
+        /// A secret name to store the key under (then link it with `secret = …`).
+        suggested_secret: String,
+    },
+    /// The env var is set but not valid UTF-8.
+    EnvNotUnicode {
+        /// The variable.
+        var: String,
+    },
+    /// The env var is unset and the linked secret does not exist.
+    SecretMissing {
+        /// The variable (and key inside the secret).
+        var: String,
+        /// The linked secret.
+        secret: String,
+    },
+    /// The env var is unset and the linked secret has no such key.
+    SecretLacksKey {
+        /// The variable (and key inside the secret).
+        var: String,
+        /// The linked secret.
+        secret: String,
+    },
+    /// The env var is unset and the secret store could not be read.
+    SecretStoreFailed {
+        /// The variable (and key inside the secret).
+        var: String,
+        /// The linked secret.
+        secret: String,
+        /// What went wrong.
+        error: String,
+    },
+    /// `kind = "file"`: the file cannot be read (and the env var, if any, is unset).
+    FileUnreadable {
+        /// The variable tried first, if the credential names one.
+        var: Option<String>,
+        /// The file.
+        path: String,
+        /// What went wrong.
+        error: String,
+    },
+    /// `kind = "command"`: the command failed (and the env var, if any, is unset).
+    CommandFailed {
+        /// The variable tried first, if the credential names one.
+        var: Option<String>,
+        /// argv\[0\].
+        program: String,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+impl Reason {
+    /// Whether the reason is about the key (the backend could serve the request otherwise).
+    pub fn is_credential(&self) -> bool {
+        !matches!(
+            self,
+            Reason::MissingBackend { .. }
+                | Reason::OpNotServed { .. }
+                | Reason::FeatureMissing { .. }
+                | Reason::TransportMissing { .. }
+        )
+    }
+}
+
+fn export_or_set(f: &mut fmt::Formatter<'_>, var: &str, secret: &str) -> fmt::Result {
+    write!(
+        f,
+        "run `export {var}=…` or `cargo llmcfg secrets set {secret} --{var}=…`"
+    )
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::MissingBackend { backend } => write!(
+                f,
+                "the alias is pinned to backend `{backend}`, which the config does not define: \
+                 add a [[llm.backends]] block named `{backend}` or change the alias's `backend`"
+            ),
+            Reason::UnknownCredential { credential } => write!(
+                f,
+                "credential_ref `{credential}` names no credential: add a [[llm.credentials]] \
+                 block with name = \"{credential}\""
+            ),
+            Reason::OpNotServed { op } => write!(f, "does not serve op `{op}`"),
+            Reason::FeatureMissing { feature } => {
+                write!(f, "does not declare feature `{feature}`")
+            }
+            Reason::TransportMissing { transport } => {
+                write!(f, "cannot be reached over `{transport}`")
+            }
+            Reason::NoKeySource { credential } => write!(
+                f,
+                "credential `{credential}` names no env var and no other key source: set \
+                 `api_key_env` on it"
+            ),
+            Reason::EnvUnset {
+                var,
+                suggested_secret,
+            } => {
+                write!(f, "{var} is not set: ")?;
+                export_or_set(f, var, suggested_secret)?;
+                write!(f, " and link it with `secret = \"{suggested_secret}\"`")
+            }
+            Reason::EnvNotUnicode { var } => write!(
+                f,
+                "{var} is set but not valid UTF-8: run `export {var}=…` with the key"
+            ),
+            Reason::SecretMissing { var, secret } => {
+                write!(f, "{var} is not set and secret `{secret}` does not exist: ")?;
+                export_or_set(f, var, secret)
+            }
+            Reason::SecretLacksKey { var, secret } => {
+                write!(
+                    f,
+                    "{var} is not set and secret `{secret}` has no key {var}: "
+                )?;
+                export_or_set(f, var, secret)
+            }
+            Reason::SecretStoreFailed { var, secret, error } => {
+                write!(
+                    f,
+                    "{var} is not set and secret `{secret}` cannot be read ({error}): "
+                )?;
+                export_or_set(f, var, secret)
+            }
+            Reason::FileUnreadable { var, path, error } => {
+                write!(f, "key file {path} cannot be read ({error})")?;
+                match var {
+                    Some(var) => write!(
+                        f,
+                        " and {var} is not set: run `export {var}=…` or fix the file"
+                    ),
+                    None => f.write_str(": fix the file or its mount"),
+                }
+            }
+            Reason::CommandFailed {
+                var,
+                program,
+                error,
+            } => {
+                write!(f, "key command `{program}` failed ({error})")?;
+                match var {
+                    Some(var) => write!(
+                        f,
+                        " and {var} is not set: run `export {var}=…` or fix the command"
+                    ),
+                    None => f.write_str(": fix the command or log in to the secret manager"),
+                }
+            }
+        }
+    }
+}
+
+/// A candidate backend that was filtered out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filtered {
+    /// The backend's name, or `built-in PROVIDER` for a provider's built-in endpoint.
+    pub backend: String,
+    /// Why it cannot be used.
+    pub reason: Reason,
+}
+
+impl fmt::Display for Filtered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.backend, self.reason)
+    }
+}
+
+/// Why a model or backend could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// No model was requested and no default is configured.
+    #[error(
+        "no model requested and no default set ({aliases} aliases configured): pass an alias or \
+         `provider/model`, run `export LLMCFG_DEFAULT_MODEL=ALIAS`, set `default_alias = \"ALIAS\"` \
+         under [llm], or run `cargo llmcfg model default ALIAS`"
+    )]
+    NoModel {
+        /// How many aliases are visible.
+        aliases: usize,
+    },
+    /// `LLMCFG_DEFAULT_MODEL` is set but empty or blank.
+    #[error(
+        "LLMCFG_DEFAULT_MODEL is set but blank: run `export LLMCFG_DEFAULT_MODEL=ALIAS` (or \
+         `provider/model`), or `unset LLMCFG_DEFAULT_MODEL`"
+    )]
+    BlankDefaultModel,
+    /// `LLMCFG_DEFAULT_MODEL` is set but not valid UTF-8.
+    #[error("LLMCFG_DEFAULT_MODEL is not valid UTF-8: set it to an alias or `provider/model`")]
+    DefaultModelNotUnicode,
+    /// The requested string is neither an alias nor `provider/model`.
+    #[error(
+        "`{model}` is not an alias and has no provider prefix: write `provider/{model}` (for \
+         example `openai/{model}`) or use an alias ({known})"
+    )]
+    MissingProvider {
+        /// What was requested.
+        model: String,
+        /// The visible alias names, comma-separated.
+        known: String,
+    },
+    /// The requested `provider/model` has an empty model part.
+    #[error("`{model}` has an empty model part: write `{provider}/MODEL`")]
+    EmptyModel {
+        /// What was requested.
+        model: String,
+        /// The provider part.
+        provider: String,
+    },
+    /// The provider is neither built in nor served by a configured backend.
+    #[error(
+        "unknown provider `{provider}` in `{model}`: use one of {known}, or add a backend with \
+         `model = \"{model}\"`"
+    )]
+    UnknownProvider {
+        /// The provider part.
+        provider: String,
+        /// What was requested.
+        model: String,
+        /// The built-in providers, comma-separated.
+        known: String,
+    },
+    /// Every candidate backend was filtered out.
+    #[error("no backend can serve `{model}`{}:{}", alias_suffix(.alias), list(.filtered))]
+    NoBackend {
+        /// The `provider/model` string.
+        model: String,
+        /// The alias, when one was requested.
+        alias: Option<String>,
+        /// Each candidate and why it was filtered.
+        filtered: Vec<Filtered>,
+    },
+    /// `LLMCFG_MODEL_REGISTRY` is invalid.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+}
+
+fn alias_suffix(alias: &Option<String>) -> String {
+    alias
+        .as_ref()
+        .map(|a| format!(" (alias `{a}`)"))
+        .unwrap_or_default()
+}
+
+fn list(filtered: &[Filtered]) -> String {
+    if filtered.is_empty() {
+        return " no candidate backend".to_string();
+    }
+    let mut out = String::new();
+    for item in filtered {
+        out.push_str("\n  - ");
+        out.push_str(&item.to_string());
+    }
+    out
+}
+
+/// `LLMCFG_MODEL_REGISTRY` could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The value is not a registry.
+    #[error(
+        "LLMCFG_MODEL_REGISTRY is invalid ({detail}): expected \
+         {{\"aliases\":{{\"NAME\":{{\"model\":\"provider/model\",\"secret\":\"SECRET\",\"backend\":\"BACKEND\"}}}},\"default\":\"NAME\"}}; \
+         fix or `unset LLMCFG_MODEL_REGISTRY`"
+    )]
+    Invalid {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// A secret could not be read by `get_secret` / `secret_environment`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// The name cannot be a secret name.
+    #[error(
+        "`{name}` is not a valid secret name: use 1-128 characters of [A-Za-z0-9_.-], not starting with `.`"
+    )]
+    InvalidName {
+        /// The name.
+        name: String,
+    },
+    /// No such secret.
+    #[error("secret `{name}` does not exist: run `cargo llmcfg secrets set {name} --KEY=…`")]
+    NotFound {
+        /// The name.
+        name: String,
+    },
+    /// A key of the secret cannot be an env var name.
+    #[error(
+        "secret `{name}` has key `{key}`, which is not an env var name: run \
+         `cargo llmcfg secrets set {name} --KEY=…` with a [A-Za-z_][A-Za-z0-9_]* key"
+    )]
+    InvalidKey {
+        /// The secret.
+        name: String,
+        /// The key.
+        key: String,
+    },
+    /// The store failed.
+    #[error("secret `{name}` cannot be read: {error}")]
+    Store {
+        /// The secret.
+        name: String,
+        /// What went wrong.
+        error: String,
+    },
+}

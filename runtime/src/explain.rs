@@ -1,0 +1,107 @@
+//! `explain()`: what the resolver would do with a request and why each candidate backend is
+//! usable or filtered out. Names and reasons only, never a key.
+
+use std::fmt;
+
+use crate::error::Reason;
+use crate::resolve::Selection;
+use crate::{Op, Policy};
+
+/// What the resolver would do with a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explanation {
+    /// How the model was chosen.
+    pub selection: Selection,
+    /// The alias, when the model is one.
+    pub alias: Option<String>,
+    /// The `provider/model` string.
+    pub model: String,
+    /// The policy that picks among usable candidates.
+    pub policy: Policy,
+    /// The op required, if any.
+    pub op: Option<Op>,
+    /// Every candidate, in failover order.
+    pub candidates: Vec<Candidate>,
+}
+
+/// One candidate backend of an [`Explanation`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Candidate {
+    /// The backend's name (the provider's for a built-in endpoint).
+    pub backend: String,
+    /// Its base URL.
+    pub base_url: String,
+    /// Whether it is a provider's built-in endpoint.
+    pub builtin: bool,
+    /// Its priority tier.
+    pub priority: i32,
+    /// Its weight.
+    pub weight: u32,
+    /// Whether it can be used, and why not.
+    pub status: Status,
+}
+
+/// Whether a candidate can be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Usable; `key` says where its key comes from (`None`: no key needed).
+    Usable {
+        /// The key's source, e.g. `env OPENAI_API_KEY`.
+        key: Option<String>,
+    },
+    /// Filtered out.
+    Filtered(Reason),
+}
+
+impl Explanation {
+    /// The usable candidates, in failover order.
+    pub fn usable(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates
+            .iter()
+            .filter(|c| matches!(c.status, Status::Usable { .. }))
+    }
+
+    /// The filtered candidates with their reasons.
+    pub fn filtered(&self) -> impl Iterator<Item = (&Candidate, &Reason)> {
+        self.candidates.iter().filter_map(|c| match &c.status {
+            Status::Filtered(r) => Some((c, r)),
+            Status::Usable { .. } => None,
+        })
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "model {}", self.model)?;
+        match &self.alias {
+            Some(alias) => write!(f, " (alias `{alias}`, {})", self.selection)?,
+            None => write!(f, " ({})", self.selection)?,
+        }
+        write!(f, ", policy {}", self.policy)?;
+        if let Some(op) = self.op {
+            write!(f, ", op {op}")?;
+        }
+        if self.candidates.is_empty() {
+            return f.write_str("\n  no candidate backend");
+        }
+        for c in &self.candidates {
+            let name = if c.builtin {
+                format!("built-in {}", c.backend)
+            } else {
+                c.backend.clone()
+            };
+            match &c.status {
+                Status::Usable { key: Some(key) } => {
+                    write!(f, "\n  usable    {name} {} (key from {key})", c.base_url)?
+                }
+                Status::Usable { key: None } => {
+                    write!(f, "\n  usable    {name} {} (no key)", c.base_url)?
+                }
+                Status::Filtered(reason) => write!(f, "\n  filtered  {name}: {reason}")?,
+            }
+        }
+        Ok(())
+    }
+}
