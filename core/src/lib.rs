@@ -1,4 +1,144 @@
 //! The one place that knows llmcfg's rules: the schema of an llm config, a span-accurate parser,
 //! every validation rule, and the diagnostics they produce.
+//!
+//! The macro (`include_llm_config!`), the CLI (`cargo llmcfg check`) and the runtime's
+//! `Config::load` all call [`check`]; nothing else implements a rule.
+//!
+//! ```
+//! let report = llmcfg_core::check(
+//!     "llm.toml",
+//!     r#"
+//! [llm]
+//! [[llm.backends]]
+//! name = "openai-chat"
+//! kind = "openai_chat_completion"
+//! base_url = "https://api.openai.com/v1"
+//! api_key_env = "OPENAI_API_KEY"
+//! ops = ["chat_completions"]
+//! "#,
+//!     &llmcfg_core::Options::default(),
+//! );
+//! assert!(report.has_errors());
+//! assert_eq!(report.diagnostics[0].code.as_str(), "legacy-api-key-env");
+//! assert_eq!(report.location(&report.diagnostics[0]).line, 7);
+//! ```
 
 pub mod vocab;
+
+#[cfg(feature = "parse")]
+mod code;
+#[cfg(feature = "parse")]
+mod diagnostic;
+#[cfg(feature = "parse")]
+pub mod legacy;
+#[cfg(feature = "parse")]
+pub mod model;
+#[cfg(feature = "parse")]
+mod parse;
+#[cfg(feature = "parse")]
+pub mod render;
+#[cfg(feature = "parse")]
+mod schema;
+#[cfg(feature = "parse")]
+pub mod suggest;
+#[cfg(feature = "parse")]
+mod validate;
+
+#[cfg(feature = "parse")]
+pub use code::{Code, Severity};
+#[cfg(feature = "parse")]
+pub use diagnostic::{Diagnostic, Location, Related, SourceFile, Span};
+#[cfg(feature = "parse")]
+pub use model::LlmConfig;
+
+/// The dotted path of the llm table when none is given.
+pub const DEFAULT_TABLE: &str = "llm";
+
+/// How to read a config file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The dotted path of the llm table (`spearlet.llm`); [`DEFAULT_TABLE`] when `None`.
+    pub table: Option<String>,
+}
+
+impl Options {
+    /// Options selecting the table at `table`.
+    pub fn table(table: impl Into<String>) -> Self {
+        Options {
+            table: Some(table.into()),
+        }
+    }
+}
+
+/// The outcome of checking one file: the typed config and every diagnostic, in file order.
+#[cfg(feature = "parse")]
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The checked file.
+    pub source: SourceFile,
+    /// The typed config; best effort when [`Report::has_errors`].
+    pub config: LlmConfig,
+    /// Every finding, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[cfg(feature = "parse")]
+impl Report {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether any diagnostic is a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics.iter().any(|d| !d.is_error())
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// Where a diagnostic starts.
+    pub fn location(&self, diagnostic: &Diagnostic) -> Location {
+        self.source.location(diagnostic.span.start)
+    }
+}
+
+/// Parses and validates the config in `text` (shown as `name` in reports).
+///
+/// Never panics, whatever the input: every problem becomes a diagnostic. When the TOML itself
+/// does not parse, only syntax errors are reported, since rules run on a half-read tree would
+/// mostly report the syntax error again in other words.
+#[cfg(feature = "parse")]
+pub fn check(name: &str, text: &str, options: &Options) -> Report {
+    check_source(SourceFile::new(name, text), options)
+}
+
+/// [`check`] for a [`SourceFile`] the caller already holds.
+#[cfg(feature = "parse")]
+pub fn check_source(source: SourceFile, options: &Options) -> Report {
+    let table = options.table.as_deref().unwrap_or(DEFAULT_TABLE);
+    let (root, mut diagnostics) = parse::parse_toml(source.text());
+    let syntax_failed = !diagnostics.is_empty();
+    let mut config = LlmConfig {
+        table: table.to_string(),
+        ..LlmConfig::default()
+    };
+    let mut semantic = Vec::new();
+    if let Some((llm, span)) = parse::select(&root, table, &mut semantic) {
+        let mut reader = parse::Reader::new(table);
+        config = schema::read_llm(&mut reader, llm, span);
+        semantic.append(&mut reader.diags);
+        validate::validate(&config, &mut semantic);
+    }
+    if !syntax_failed {
+        diagnostics.append(&mut semantic);
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Report {
+        source,
+        config,
+        diagnostics,
+    }
+}

@@ -86,8 +86,10 @@ vocabulary! {
 
 vocabulary! {
     /// How one backend is picked among several that could serve a request.
+    #[derive(Default)]
     Policy {
         /// Random pick, proportional to `weight`.
+        #[default]
         WeightedRandom => "weighted_random",
         /// Highest `priority` tier first, weighted random inside the tier.
         Priority => "priority",
@@ -106,25 +108,15 @@ vocabulary! {
 
 vocabulary! {
     /// Where a credential's key comes from when its env var is not set.
+    #[derive(Default)]
     CredentialKind {
         /// The env var named by `api_key_env`, then the linked `secret`.
+        #[default]
         Env => "env",
         /// A file, typically a Kubernetes or Docker secret mount.
         File => "file",
         /// The standard output of a secret manager's CLI, run as argv without a shell.
         Command => "command",
-    }
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy::WeightedRandom
-    }
-}
-
-impl Default for CredentialKind {
-    fn default() -> Self {
-        CredentialKind::Env
     }
 }
 
@@ -213,8 +205,16 @@ pub const PROVIDERS: &[Provider] = &[
         hosting: Hosting::Remote,
     },
     remote("cerebras", "CEREBRAS_API_KEY", "https://api.cerebras.ai/v1"),
-    remote("deepseek", "DEEPSEEK_API_KEY", "https://api.deepseek.com/v1"),
-    remote("fireworks", "FIREWORKS_API_KEY", "https://api.fireworks.ai/inference/v1"),
+    remote(
+        "deepseek",
+        "DEEPSEEK_API_KEY",
+        "https://api.deepseek.com/v1",
+    ),
+    remote(
+        "fireworks",
+        "FIREWORKS_API_KEY",
+        "https://api.fireworks.ai/inference/v1",
+    ),
     remote(
         "gemini",
         "GEMINI_API_KEY",
@@ -230,9 +230,21 @@ pub const PROVIDERS: &[Provider] = &[
         hosting: Hosting::Local,
     },
     remote("openai", "OPENAI_API_KEY", "https://api.openai.com/v1"),
-    remote("openrouter", "OPENROUTER_API_KEY", "https://openrouter.ai/api/v1"),
-    remote("perplexity", "PERPLEXITY_API_KEY", "https://api.perplexity.ai"),
-    remote("together", "TOGETHER_API_KEY", "https://api.together.xyz/v1"),
+    remote(
+        "openrouter",
+        "OPENROUTER_API_KEY",
+        "https://openrouter.ai/api/v1",
+    ),
+    remote(
+        "perplexity",
+        "PERPLEXITY_API_KEY",
+        "https://api.perplexity.ai",
+    ),
+    remote(
+        "together",
+        "TOGETHER_API_KEY",
+        "https://api.together.xyz/v1",
+    ),
     remote("xai", "XAI_API_KEY", "https://api.x.ai/v1"),
 ];
 
@@ -385,17 +397,24 @@ mod tests {
 
     #[test]
     fn backend_provider_from_host_then_kind() {
-        let openai = provider_of_backend(BackendKind::OpenaiChatCompletion, "https://api.openai.com/v1");
+        let openai = provider_of_backend(
+            BackendKind::OpenaiChatCompletion,
+            "https://api.openai.com/v1",
+        );
         assert_eq!(openai.map(|p| p.name), Some("openai"));
         let proxy = provider_of_backend(BackendKind::OpenaiChatCompletion, "http://127.0.0.1:4000");
         assert_eq!(proxy, None);
-        let anthropic = provider_of_backend(BackendKind::AnthropicMessages, "https://proxy.internal");
+        let anthropic =
+            provider_of_backend(BackendKind::AnthropicMessages, "https://proxy.internal");
         assert_eq!(anthropic.map(|p| p.name), Some("anthropic"));
     }
 
     #[test]
     fn hosts() {
-        assert_eq!(url_host("https://user:pw@api.openai.com:443/v1"), Some("api.openai.com"));
+        assert_eq!(
+            url_host("https://user:pw@api.openai.com:443/v1"),
+            Some("api.openai.com")
+        );
         assert_eq!(url_host("http://[::1]:8080/"), Some("::1"));
         assert_eq!(url_host("nonsense"), None);
         assert!(is_loopback_host("127.0.0.1"));
@@ -405,10 +424,30 @@ mod tests {
 
     #[test]
     fn model_matching() {
-        assert!(backend_serves_model(Some("gpt-4o-mini"), Some("openai"), "openai", "gpt-4o-mini"));
-        assert!(backend_serves_model(Some("openai/gpt-4o-mini"), None, "openai", "gpt-4o-mini"));
-        assert!(!backend_serves_model(Some("gpt-4o"), Some("openai"), "openai", "gpt-4o-mini"));
-        assert!(backend_serves_model(None, Some("openai"), "openai", "anything"));
+        assert!(backend_serves_model(
+            Some("gpt-4o-mini"),
+            Some("openai"),
+            "openai",
+            "gpt-4o-mini"
+        ));
+        assert!(backend_serves_model(
+            Some("openai/gpt-4o-mini"),
+            None,
+            "openai",
+            "gpt-4o-mini"
+        ));
+        assert!(!backend_serves_model(
+            Some("gpt-4o"),
+            Some("openai"),
+            "openai",
+            "gpt-4o-mini"
+        ));
+        assert!(backend_serves_model(
+            None,
+            Some("openai"),
+            "openai",
+            "anything"
+        ));
         assert!(!backend_serves_model(None, None, "openai", "anything"));
     }
 

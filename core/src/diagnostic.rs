@@ -1,0 +1,181 @@
+//! A diagnostic (code, severity, span, message, help) and the source file it points into,
+//! which turns byte spans into 1-based line:column locations.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::code::{Code, Severity};
+
+/// A byte range into the source text.
+pub type Span = Range<usize>;
+
+/// One finding of the validator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where it is wrong.
+    pub span: Span,
+    /// A short note printed under the span; empty for none.
+    pub label: String,
+    /// What to write instead. Never empty.
+    pub help: String,
+    /// Other places that matter (the first definition of a duplicate, …).
+    pub related: Vec<Related>,
+}
+
+/// A secondary location of a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// Where.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `code` at `span`, with the code's default severity.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            span,
+            label: String::new(),
+            help: String::new(),
+            related: Vec::new(),
+        }
+    }
+
+    /// Sets the note printed under the span.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets what to write instead.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
+    }
+
+    /// Adds a secondary location.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// A config file's name (as shown in reports) and text, with an index of line starts.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    /// A source named `name` (usually the path as the user wrote it) holding `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect::<Vec<_>>();
+        SourceFile {
+            name: Arc::from(name.into()),
+            text: Arc::from(text),
+            line_starts: Arc::from(line_starts),
+        }
+    }
+
+    /// The name shown in reports.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The location of byte `offset` (clamped to the text and to a char boundary).
+    pub fn location(&self, offset: usize) -> Location {
+        let offset = self.clamp(offset);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        Location {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// `offset` moved into the text and back onto a char boundary.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_one_based_and_count_chars() {
+        let src = SourceFile::new("a.toml", "a = 1\n# é\nb = 2");
+        assert_eq!(src.location(0), Location { line: 1, column: 1 });
+        assert_eq!(src.location(4), Location { line: 1, column: 5 });
+        assert_eq!(src.location(6), Location { line: 2, column: 1 });
+        // After the two-byte `é`.
+        assert_eq!(src.location(10), Location { line: 2, column: 4 });
+        assert_eq!(src.location(11), Location { line: 3, column: 1 });
+        assert_eq!(src.location(999), Location { line: 3, column: 6 });
+        // Inside `é`: clamped back to its start.
+        assert_eq!(src.location(9), Location { line: 2, column: 3 });
+        assert_eq!(src.line_text(2), "# é");
+        assert_eq!(src.line_text(9), "");
+    }
+}

@@ -1,0 +1,274 @@
+//! The typed config: what phase two builds from the spanned TOML tree. Every value keeps the
+//! span it was read from, so later rules and the macro can point back into the file.
+
+use crate::diagnostic::Span;
+use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, Provider, Transport};
+
+/// A value and the byte span of the TOML that wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    /// The string value.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A validated llm table.
+///
+/// When the report has errors this is a best-effort view: entries whose name could be read are
+/// kept, with defaults standing in for values that could not, so the macro can still emit every
+/// name and users see the real error instead of a cascade of unresolved constants.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LlmConfig {
+    /// The dotted path of the table (`llm`, `spearlet.llm`).
+    pub table: String,
+    /// The span of the table in the file.
+    pub span: Span,
+    /// The routing policy.
+    pub default_policy: Policy,
+    /// The alias used when no model is requested.
+    pub default_alias: Option<Spanned<String>>,
+    /// `[[credentials]]`, in file order.
+    pub credentials: Vec<Credential>,
+    /// `[[backends]]`, in file order.
+    pub backends: Vec<Backend>,
+    /// `[aliases]`, in file order.
+    pub aliases: Vec<Alias>,
+    /// `[discovery.ollama]`, if present.
+    pub ollama_discovery: Option<OllamaDiscovery>,
+    /// `[router_grpc_filter_stream]`, if present.
+    pub router_filter: Option<RouterFilter>,
+}
+
+/// A named source of an API key. Holds names, never a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    /// The whole entry.
+    pub span: Span,
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `kind`.
+    pub kind: CredentialKind,
+    /// `api_key_env`: the NAME of the env var holding the key.
+    pub api_key_env: Option<Spanned<String>>,
+    /// `secret`: the secret-store entry to fall back to.
+    pub secret: Option<Spanned<String>>,
+    /// `path`, for `kind = "file"`.
+    pub path: Option<Spanned<String>>,
+    /// `command`, for `kind = "command"`.
+    pub command: Option<Spanned<Vec<String>>>,
+}
+
+/// A configured endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backend {
+    /// The whole entry.
+    pub span: Span,
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `kind`.
+    pub kind: Spanned<BackendKind>,
+    /// `base_url` (empty for a stub without one).
+    pub base_url: Spanned<String>,
+    /// `credential_ref`.
+    pub credential_ref: Option<Spanned<String>>,
+    /// `hosting`, defaulted from the URL (loopback → local) when omitted.
+    pub hosting: Hosting,
+    /// `model`: the one model this backend serves, if bound.
+    pub model: Option<Spanned<String>>,
+    /// `ops`.
+    pub ops: Vec<Spanned<Op>>,
+    /// `features`.
+    pub features: Vec<Spanned<String>>,
+    /// `transports`, defaulted from the kind when omitted.
+    pub transports: Vec<Spanned<Transport>>,
+    /// `weight` (default 100).
+    pub weight: u32,
+    /// `priority` (default 0).
+    pub priority: i32,
+}
+
+/// A model alias.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alias {
+    /// The whole entry (key and value).
+    pub span: Span,
+    /// The key in `[aliases]`.
+    pub name: Spanned<String>,
+    /// `model`: `provider/model`.
+    pub model: Spanned<String>,
+    /// `secret`: the secret-store entry linked to the alias.
+    pub secret: Option<Spanned<String>>,
+    /// `backend`: the backend the alias is pinned to.
+    pub backend: Option<Spanned<String>>,
+    /// `ops`: what the application uses the alias for (checked against its backends).
+    pub ops: Vec<Spanned<Op>>,
+}
+
+impl Alias {
+    /// The provider part of `model`.
+    pub fn provider(&self) -> &str {
+        self.model.value.split_once('/').map_or("", |(p, _)| p)
+    }
+
+    /// The model part of `model`.
+    pub fn model_name(&self) -> &str {
+        self.model
+            .value
+            .split_once('/')
+            .map_or(self.model.value.as_str(), |(_, m)| m)
+    }
+}
+
+/// `[discovery.ollama]`: importing the models a local Ollama serves (Spear).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OllamaDiscovery {
+    /// The whole table.
+    pub span: Span,
+    /// `enabled`.
+    pub enabled: bool,
+    /// `scope`: `serving` or `installed`.
+    pub scope: String,
+    /// `base_url`.
+    pub base_url: Option<Spanned<String>>,
+    /// `allow_remote`.
+    pub allow_remote: bool,
+    /// `timeout_ms`.
+    pub timeout_ms: u64,
+    /// `max_models`.
+    pub max_models: u64,
+    /// `allow_models`.
+    pub allow_models: Vec<String>,
+    /// `deny_models`.
+    pub deny_models: Vec<String>,
+    /// `name_prefix`.
+    pub name_prefix: String,
+    /// `name_conflict`: `skip` or `overwrite`.
+    pub name_conflict: String,
+    /// `default_weight`.
+    pub default_weight: u32,
+    /// `default_priority`.
+    pub default_priority: i32,
+    /// `default_ops`.
+    pub default_ops: Vec<Op>,
+    /// `default_features`.
+    pub default_features: Vec<String>,
+    /// `default_transports`.
+    pub default_transports: Vec<Transport>,
+}
+
+/// `[router_grpc_filter_stream]`: Spear's external routing filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouterFilter {
+    /// The whole table.
+    pub span: Span,
+    /// `enabled`.
+    pub enabled: bool,
+    /// `addr`: `host:port`, or empty for the SMS address.
+    pub addr: String,
+    /// `decision_timeout_ms`.
+    pub decision_timeout_ms: u64,
+    /// `fail_open`.
+    pub fail_open: bool,
+    /// `max_candidates_sent`.
+    pub max_candidates_sent: u64,
+    /// `max_debug_kv`.
+    pub max_debug_kv: u64,
+    /// `max_inflight_total`.
+    pub max_inflight_total: u64,
+    /// `per_agent_max_inflight`.
+    pub per_agent_max_inflight: u64,
+    /// `content_fetch_enabled`.
+    pub content_fetch_enabled: bool,
+    /// `content_fetch_max_bytes`.
+    pub content_fetch_max_bytes: u64,
+}
+
+impl Backend {
+    /// The built-in provider this backend talks to, told from its URL's host or its kind.
+    pub fn provider(&self) -> Option<&'static Provider> {
+        vocab::provider_of_backend(self.kind.value, &self.base_url.value)
+    }
+}
+
+impl LlmConfig {
+    /// Indices (file order) of the configured backends that could serve `alias`: its pinned
+    /// backend, else every backend bound to its model or serving its provider. Empty when only
+    /// the provider's built-in endpoint can. The macro and `Config::load` precompute this.
+    pub fn candidates(&self, alias: &Alias) -> Vec<usize> {
+        if let Some(pin) = &alias.backend {
+            return self
+                .backends
+                .iter()
+                .position(|b| b.name.value == pin.value)
+                .into_iter()
+                .collect();
+        }
+        let (provider, model) = (alias.provider(), alias.model_name());
+        self.backends
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| {
+                let bound = b.model.as_ref().map(Spanned::as_str);
+                vocab::backend_serves_model(bound, b.provider().map(|p| p.name), provider, model)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Index of the credential `backend` references, if it exists.
+    pub fn credential_index(&self, backend: &Backend) -> Option<usize> {
+        let reference = backend.credential_ref.as_ref()?;
+        self.credentials
+            .iter()
+            .position(|c| c.name.value == reference.value)
+    }
+
+    /// Indices of the aliases sorted by name, the order the runtime binary-searches.
+    pub fn aliases_by_name(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.aliases.len()).collect();
+        order.sort_by(|&a, &b| self.aliases[a].name.value.cmp(&self.aliases[b].name.value));
+        order
+    }
+
+    /// The credential named `name`.
+    pub fn credential(&self, name: &str) -> Option<&Credential> {
+        self.credentials.iter().find(|c| c.name.value == name)
+    }
+
+    /// The backend named `name`.
+    pub fn backend(&self, name: &str) -> Option<&Backend> {
+        self.backends.iter().find(|b| b.name.value == name)
+    }
+
+    /// The alias named `name`.
+    pub fn alias(&self, name: &str) -> Option<&Alias> {
+        self.aliases.iter().find(|a| a.name.value == name)
+    }
+
+    /// The env-var names the config reads, sorted and deduplicated.
+    pub fn env_vars(&self) -> Vec<&str> {
+        let mut vars: Vec<&str> = self
+            .credentials
+            .iter()
+            .filter_map(|c| c.api_key_env.as_ref().map(Spanned::as_str))
+            .collect();
+        vars.sort_unstable();
+        vars.dedup();
+        vars
+    }
+}
