@@ -20,6 +20,8 @@ mod env;
 mod error;
 mod explain;
 mod key;
+#[cfg(feature = "load")]
+mod load;
 mod registry;
 mod resolve;
 mod select;
@@ -34,7 +36,10 @@ pub use env::{Env, Environment, ProcessEnv};
 pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError};
 pub use explain::{Candidate, Explanation, Status};
 pub use key::{ApiKey, KeySource};
+pub use llmcfg_core::Options;
 pub use llmcfg_core::vocab::{PROVIDERS, Provider};
+#[cfg(feature = "load")]
+pub use load::LoadError;
 pub use registry::REGISTRY_VAR;
 pub use resolve::{
     DEFAULT_MODEL_VAR, Endpoint, Request, Resolved, Resolver, ResolverBuilder, Selection,

@@ -1,0 +1,243 @@
+//! `Config::from_toml_str` / `Config::load` (feature `load`): a config that is not known at build
+//! time, validated at run time by the same rules as `include_llm_config!`.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use llmcfg_core::model::{self, LlmConfig};
+use llmcfg_core::{Options, Report, render};
+
+use crate::config::{Alias, Backend, Config, Credential, construct};
+
+/// Why a config could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read llm config {path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config has errors. The message is the rendered report of every error.
+    #[error("{name}: the llm config has {count} error(s)\n\n{rendered}")]
+    Invalid {
+        /// The file's name as shown in the report.
+        name: String,
+        /// How many errors.
+        count: usize,
+        /// Every error, rendered like the macro renders them.
+        rendered: String,
+        /// The full report, for callers that want the structured diagnostics.
+        report: Box<Report>,
+    },
+}
+
+impl Config {
+    /// Validates `text` (the `[llm]` table) and builds a config from it.
+    pub fn from_toml_str(text: &str) -> Result<Config, LoadError> {
+        Config::from_toml_str_with("llm.toml", text, &Options::default())
+    }
+
+    /// Validates `text`, reporting it as `name`, with the given options (e.g. the table).
+    pub fn from_toml_str_with(
+        name: &str,
+        text: &str,
+        options: &Options,
+    ) -> Result<Config, LoadError> {
+        Config::from_report(llmcfg_core::check(name, text, options))
+    }
+
+    /// Reads, validates and builds the config at `path` (the `[llm]` table).
+    pub fn load(path: impl AsRef<Path>) -> Result<Config, LoadError> {
+        Config::load_with(path, &Options::default())
+    }
+
+    /// Reads, validates and builds the config at `path` with the given options.
+    pub fn load_with(path: impl AsRef<Path>, options: &Options) -> Result<Config, LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::from_toml_str_with(&path.display().to_string(), &text, options)
+    }
+
+    /// Builds a config from a validator report; fails when the report has errors.
+    pub fn from_report(report: Report) -> Result<Config, LoadError> {
+        if report.has_errors() {
+            let rendered = report
+                .errors()
+                .map(|d| render::plain(&report.source, d))
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            return Err(LoadError::Invalid {
+                name: report.source.name().to_string(),
+                count: report.errors().count(),
+                rendered,
+                report: Box::new(report),
+            });
+        }
+        Ok(lower(&report.config))
+    }
+}
+
+fn owned(s: &str) -> Cow<'static, str> {
+    Cow::Owned(s.to_string())
+}
+
+fn opt(s: Option<&model::Spanned<String>>) -> Option<Cow<'static, str>> {
+    s.map(|s| owned(&s.value))
+}
+
+/// The typed config as runtime data: aliases sorted by name with their candidates, credential
+/// indices resolved — the same precomputation the macro emits as `&'static` data.
+fn lower(config: &LlmConfig) -> Config {
+    let credentials: Vec<Credential> = config
+        .credentials
+        .iter()
+        .map(|c| {
+            let command = c.command.as_ref().map_or_else(Vec::new, |argv| {
+                argv.value.iter().map(|a| owned(a)).collect()
+            });
+            construct::credential(
+                owned(&c.name.value),
+                c.kind,
+                opt(c.api_key_env.as_ref()),
+                opt(c.secret.as_ref()),
+                opt(c.path.as_ref()),
+                Cow::Owned(command),
+            )
+        })
+        .collect();
+    let backends: Vec<Backend> = config
+        .backends
+        .iter()
+        .map(|b| {
+            construct::backend(
+                owned(&b.name.value),
+                b.kind.value,
+                owned(&b.base_url.value),
+                opt(b.credential_ref.as_ref()),
+                config
+                    .credential_index(b)
+                    .and_then(|i| u32::try_from(i).ok()),
+                b.hosting,
+                opt(b.model.as_ref()),
+                b.provider().map(|p| Cow::Borrowed(p.name)),
+                Cow::Owned(b.ops.iter().map(|o| o.value).collect()),
+                Cow::Owned(b.features.iter().map(|f| owned(&f.value)).collect()),
+                Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
+                b.weight,
+                b.priority,
+            )
+        })
+        .collect();
+    let aliases: Vec<Alias> = config
+        .aliases_by_name()
+        .into_iter()
+        .map(|i| {
+            let a = &config.aliases[i];
+            let candidates = config
+                .candidates(a)
+                .into_iter()
+                .filter_map(|c| u32::try_from(c).ok())
+                .collect();
+            construct::alias(
+                owned(&a.name.value),
+                owned(&a.model.value),
+                opt(a.secret.as_ref()),
+                opt(a.backend.as_ref()),
+                Cow::Owned(candidates),
+            )
+        })
+        .collect();
+    let env_vars = config.env_vars().into_iter().map(owned).collect();
+    construct::config(
+        config.default_policy,
+        opt(config.default_alias.as_ref()),
+        Cow::Owned(credentials),
+        Cow::Owned(backends),
+        Cow::Owned(aliases),
+        Cow::Owned(env_vars),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEAR: &str = include_str!("../../tests/corpus/valid/spear-spearlet.toml");
+
+    #[test]
+    fn loads_spear_with_its_table() {
+        let config =
+            Config::from_toml_str_with("config.toml", SPEAR, &Options::table("spearlet.llm"))
+                .expect("Spear's config is valid");
+        assert_eq!(config.backends().len(), 2);
+        assert_eq!(config.credentials().len(), 2);
+        let chat = config.backend("openai-chat").expect("backend");
+        assert_eq!(
+            config.credential_of(chat).map(Credential::name),
+            Some("openai_chat")
+        );
+        assert_eq!(chat.provider(), Some("openai"));
+        assert_eq!(
+            config.env_vars().len(),
+            1,
+            "both credentials read OPENAI_API_KEY"
+        );
+    }
+
+    #[test]
+    fn aliases_are_sorted_with_candidates() {
+        let config = Config::from_toml_str(
+            r#"
+[llm]
+default_alias = "smart"
+[[llm.credentials]]
+name = "anthropic"
+api_key_env = "ANTHROPIC_API_KEY"
+[[llm.backends]]
+name = "claude"
+kind = "anthropic_messages"
+base_url = "https://api.anthropic.com/v1"
+credential_ref = "anthropic"
+ops = ["chat_completions"]
+[llm.aliases]
+smart = { model = "anthropic/claude-sonnet-4" }
+fast = "openai/gpt-5-nano"
+"#,
+        )
+        .expect("valid");
+        let names: Vec<&str> = config.aliases().iter().map(Alias::name).collect();
+        assert_eq!(names, ["fast", "smart"]);
+        assert_eq!(
+            config.alias("SMART").map(Alias::candidates),
+            Some(&[0u32][..])
+        );
+        assert_eq!(config.alias("fast").map(Alias::candidates), Some(&[][..]));
+        assert_eq!(config.default_alias(), Some("smart"));
+    }
+
+    #[test]
+    fn errors_render_like_the_macro_and_hold_no_values() {
+        let err = Config::from_toml_str(
+            "[llm]\n[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\napi_key_env = \"X_KEY\"\nops = [\"chat_completions\"]\n",
+        )
+        .expect_err("legacy field");
+        let text = err.to_string();
+        assert!(text.contains("legacy-api-key-env"), "{text}");
+        assert!(text.contains("--> llm.toml:5:1"), "{text}");
+        assert!(matches!(err, LoadError::Invalid { count: 1, .. }));
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let err = Config::load("/nonexistent/llm.toml").expect_err("no file");
+        assert!(err.to_string().contains("/nonexistent/llm.toml"));
+    }
+}
