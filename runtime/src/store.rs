@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use llmcfg_core::vocab::{is_env_var_name, is_secret_name};
-use secrecy::{ExposeSecret, SecretString};
+/// Re-exported so callers can build and read values without depending on `secrecy` directly.
+pub use secrecy::{ExposeSecret, SecretString};
 
 /// The environment variable naming the store directory.
 pub const SECRETS_DIR_ENV: &str = "LLMCFG_SECRETS_DIR";
