@@ -19,13 +19,19 @@ fn store() -> Store {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().to_path_buf();
     let dir = root.join("store");
-    Store { _tmp: tmp, root, dir }
+    Store {
+        _tmp: tmp,
+        root,
+        dir,
+    }
 }
 
 impl Store {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-llmcfg"));
-        cmd.env("LLMCFG_SECRETS_DIR", &self.dir).arg("secrets").args(args);
+        cmd.env("LLMCFG_SECRETS_DIR", &self.dir)
+            .arg("secrets")
+            .args(args);
         cmd
     }
 
@@ -58,19 +64,30 @@ impl Store {
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o7777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o7777
 }
 
 fn no_value(text: &str) {
-    assert!(!text.contains(VALUE) && !text.contains("VALUE-0123"), "a value leaked: {text}");
+    assert!(
+        !text.contains(VALUE) && !text.contains("VALUE-0123"),
+        "a value leaked: {text}"
+    );
 }
 
 #[test]
 fn set_creates_a_public_secret_by_default() {
     let s = store();
-    let (code, stdout, stderr) = s.run(&["set", "openai-creds", &format!("--OPENAI_API_KEY={VALUE}")]);
+    let (code, stdout, stderr) =
+        s.run(&["set", "openai-creds", &format!("--OPENAI_API_KEY={VALUE}")]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout, "Created public secret `openai-creds` with 1 key: OPENAI_API_KEY.\n");
+    assert_eq!(
+        stdout,
+        "Created public secret `openai-creds` with 1 key: OPENAI_API_KEY.\n"
+    );
     no_value(&stdout);
     no_value(&stderr);
     #[cfg(unix)]
@@ -90,7 +107,10 @@ fn set_private_and_the_space_form() {
     #[cfg(unix)]
     assert_eq!(mode(&s.dir.join("p.json")), 0o600);
     // Options may also follow the assignments.
-    s.cmd(&["set", "q", "--A=1", "--private"]).assert().success().stdout(predicate::str::contains("private secret `q`"));
+    s.cmd(&["set", "q", "--A=1", "--private"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("private secret `q`"));
 }
 
 #[test]
@@ -99,12 +119,23 @@ fn set_updates_adds_overwrites_and_keeps() {
     s.cmd(&["set", "c", "--A=1", "--B=2"]).assert().success();
     let (code, stdout, stderr) = s.run(&["set", "c", "--B", VALUE, "--C=3", "--private"]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout, "Updated public secret `c`: added C; overwrote B; kept A.\n");
-    assert!(stderr.contains("--private applies only when a secret is created; `c` stays public"), "{stderr}");
+    assert_eq!(
+        stdout,
+        "Updated public secret `c`: added C; overwrote B; kept A.\n"
+    );
+    assert!(
+        stderr.contains("--private applies only when a secret is created; `c` stays public"),
+        "{stderr}"
+    );
     no_value(&stdout);
     no_value(&stderr);
     let (_, shown, _) = s.run(&["show", "c", "--show-values"]);
-    assert!(shown.contains("  A=1\n") && shown.contains(&format!("  B={VALUE}\n")) && shown.contains("  C=3\n"), "{shown}");
+    assert!(
+        shown.contains("  A=1\n")
+            && shown.contains(&format!("  B={VALUE}\n"))
+            && shown.contains("  C=3\n"),
+        "{shown}"
+    );
     #[cfg(unix)]
     assert_eq!(mode(&s.dir.join("c.json")), 0o640);
 }
@@ -134,12 +165,36 @@ fn set_assignment_errors() {
     let cases: [(&[&str], &str, &str); 8] = [
         (&["--A="], "empty-value", "--A has an empty value"),
         (&["--A", ""], "empty-value", "--A has an empty value"),
-        (&["--A=1", "--A=2"], "duplicate-key", "--A is given more than once"),
-        (&["--A=1", &secret_token], "stray-argument", "argument 2 after the secret name is not an assignment"),
-        (&[&secret_token], "stray-argument", "argument 1 after the secret name is not an assignment"),
-        (&[], "no-assignment", "nothing to set: give at least one --KEY=VALUE"),
-        (&["--1BAD=x"], "invalid-key", "keys are environment-variable names"),
-        (&["--A"], "missing-value", "--A has no value: write --A=VALUE or --A VALUE"),
+        (
+            &["--A=1", "--A=2"],
+            "duplicate-key",
+            "--A is given more than once",
+        ),
+        (
+            &["--A=1", &secret_token],
+            "stray-argument",
+            "argument 2 after the secret name is not an assignment",
+        ),
+        (
+            &[&secret_token],
+            "stray-argument",
+            "argument 1 after the secret name is not an assignment",
+        ),
+        (
+            &[],
+            "no-assignment",
+            "nothing to set: give at least one --KEY=VALUE",
+        ),
+        (
+            &["--1BAD=x"],
+            "invalid-key",
+            "keys are environment-variable names",
+        ),
+        (
+            &["--A"],
+            "missing-value",
+            "--A has no value: write --A=VALUE or --A VALUE",
+        ),
     ];
     let s = store();
     for (assignments, code, message) in cases {
@@ -148,14 +203,22 @@ fn set_assignment_errors() {
         let (exit, stdout, stderr) = s.run(&args);
         assert_eq!(exit, 1, "{args:?}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
-        assert!(stderr.starts_with("error: ") && stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(message),
+            "{args:?}: {stderr}"
+        );
         no_value(&stderr);
 
         args.extend_from_slice(&["-o", "json"]);
         let doc = s.json_error(&args);
         assert_eq!(doc["command"], "secrets.set", "{args:?}");
         assert_eq!(doc["error"]["code"], code, "{args:?}");
-        assert!(doc["error"]["message"].as_str().is_some_and(|m| m.contains(message)), "{args:?}: {doc}");
+        assert!(
+            doc["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(message)),
+            "{args:?}: {doc}"
+        );
         no_value(&doc.to_string());
     }
     // A key that looks like a value is not echoed either.
@@ -168,7 +231,18 @@ fn set_assignment_errors() {
 fn odd_names_are_refused_and_create_nothing() {
     let s = store();
     std::fs::create_dir(&s.root.join("outside")).expect("mkdir");
-    for name in ["../x", "../outside/x", "a/b", ".hidden", "..", ".", "/etc/passwd", "x y", "é", &"n".repeat(129)] {
+    for name in [
+        "../x",
+        "../outside/x",
+        "a/b",
+        ".hidden",
+        "..",
+        ".",
+        "/etc/passwd",
+        "x y",
+        "é",
+        &"n".repeat(129),
+    ] {
         let (code, _, stderr) = s.run(&["set", name, "--A=1"]);
         assert_eq!(code, 1, "{name:?}: {stderr}");
         assert!(stderr.contains("invalid secret name"), "{name:?}: {stderr}");
@@ -178,33 +252,69 @@ fn odd_names_are_refused_and_create_nothing() {
         assert_eq!(doc["error"]["code"], "invalid-name", "{name:?}");
     }
     // An empty name is refused too.
-    s.cmd(&["set", "", "--A=1"]).assert().code(1).stderr(predicate::str::contains("invalid secret name \"\""));
-    let mut entries: Vec<_> = std::fs::read_dir(&s.root).expect("read").map(|e| e.expect("entry").file_name()).collect();
+    s.cmd(&["set", "", "--A=1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid secret name \"\""));
+    let mut entries: Vec<_> = std::fs::read_dir(&s.root)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
     entries.sort();
     assert_eq!(entries, ["outside"], "nothing created next to the store");
-    assert_eq!(std::fs::read_dir(s.root.join("outside")).expect("read").count(), 0);
+    assert_eq!(
+        std::fs::read_dir(s.root.join("outside"))
+            .expect("read")
+            .count(),
+        0
+    );
     assert!(!s.dir.exists(), "not even the store");
 }
 
 #[test]
 fn show_hides_values_unless_asked() {
     let s = store();
-    s.cmd(&["set", "s", "--private", &format!("--OPENAI_API_KEY={VALUE}"), "--ORG=o"]).assert().success();
+    s.cmd(&[
+        "set",
+        "s",
+        "--private",
+        &format!("--OPENAI_API_KEY={VALUE}"),
+        "--ORG=o",
+    ])
+    .assert()
+    .success();
     let (code, stdout, stderr) = s.run(&["show", "s"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("name:       s\nvisibility: private\ncreated:    "), "{stdout}");
-    assert!(stdout.contains("keys:\n  OPENAI_API_KEY\n  ORG\n"), "{stdout}");
-    assert!(stdout.contains("values hidden; pass --show-values"), "{stdout}");
+    assert!(
+        stdout.starts_with("name:       s\nvisibility: private\ncreated:    "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("keys:\n  OPENAI_API_KEY\n  ORG\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("values hidden; pass --show-values"),
+        "{stdout}"
+    );
     no_value(&stdout);
 
     let doc = s.json(&["show", "s", "-o", "json"]);
     assert_eq!(doc["command"], "secrets.show");
-    assert_eq!(doc["item"]["keys"], serde_json::json!(["OPENAI_API_KEY", "ORG"]));
+    assert_eq!(
+        doc["item"]["keys"],
+        serde_json::json!(["OPENAI_API_KEY", "ORG"])
+    );
     assert!(doc["item"].get("values").is_none());
     assert!(doc["item"]["created_at"].is_u64() && doc["item"]["updated_at"].is_u64());
     no_value(&doc.to_string());
 
-    s.cmd(&["show", "s", "--show-values"]).assert().success().stdout(predicate::str::contains(format!("  OPENAI_API_KEY={VALUE}\n")));
+    s.cmd(&["show", "s", "--show-values"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "  OPENAI_API_KEY={VALUE}\n"
+        )));
     let doc = s.json(&["show", "s", "--show-values", "-o", "json"]);
     assert_eq!(doc["item"]["values"]["OPENAI_API_KEY"], VALUE);
 }
@@ -212,7 +322,10 @@ fn show_hides_values_unless_asked() {
 #[test]
 fn show_and_delete_missing() {
     let s = store();
-    s.cmd(&["show", "nope"]).assert().code(1).stderr(predicate::str::contains("error: no secret named `nope` in"));
+    s.cmd(&["show", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: no secret named `nope` in"));
     let doc = s.json_error(&["delete", "nope", "-o", "json"]);
     assert_eq!(doc["command"], "secrets.delete");
     assert_eq!(doc["error"]["code"], "not-found");
@@ -221,13 +334,23 @@ fn show_and_delete_missing() {
 #[test]
 fn list_sorted_text_and_json() {
     let s = store();
-    s.cmd(&["list"]).assert().success().stdout(predicate::str::starts_with("No secrets in "));
+    s.cmd(&["list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("No secrets in "));
     let doc = s.json(&["list", "-o", "json"]);
-    assert_eq!(doc, serde_json::json!({"command": "secrets.list", "items": [], "count": 0}));
+    assert_eq!(
+        doc,
+        serde_json::json!({"command": "secrets.list", "items": [], "count": 0})
+    );
     for name in ["zeta", "alpha", "Mid"] {
-        s.cmd(&["set", name, &format!("--K={VALUE}")]).assert().success();
+        s.cmd(&["set", name, &format!("--K={VALUE}")])
+            .assert()
+            .success();
     }
-    s.cmd(&["set", "alpha", "--private", "--L=1"]).assert().success();
+    s.cmd(&["set", "alpha", "--private", "--L=1"])
+        .assert()
+        .success();
     let (code, stdout, _) = s.run(&["list"]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -237,7 +360,12 @@ fn list_sorted_text_and_json() {
     let doc = s.json(&["list", "-o", "json"]);
     assert_eq!(doc["command"], "secrets.list");
     assert_eq!(doc["count"], 3);
-    let names: Vec<_> = doc["items"].as_array().expect("items").iter().map(|i| i["name"].clone()).collect();
+    let names: Vec<_> = doc["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["name"].clone())
+        .collect();
     assert_eq!(names, ["Mid", "alpha", "zeta"]);
     no_value(&doc.to_string());
 }
@@ -247,9 +375,15 @@ fn delete_text_and_json() {
     let s = store();
     s.cmd(&["set", "d", "--K=1"]).assert().success();
     s.cmd(&["set", "e", "--K=1"]).assert().success();
-    s.cmd(&["delete", "d"]).assert().success().stdout("Deleted secret `d`.\n");
+    s.cmd(&["delete", "d"])
+        .assert()
+        .success()
+        .stdout("Deleted secret `d`.\n");
     let doc = s.json(&["delete", "e", "-o", "json"]);
-    assert_eq!(doc, serde_json::json!({"command": "secrets.delete", "item": {"name": "e", "deleted": true}}));
+    assert_eq!(
+        doc,
+        serde_json::json!({"command": "secrets.delete", "item": {"name": "e", "deleted": true}})
+    );
     assert!(!s.dir.join("d.json").exists() && !s.dir.join("e.json").exists());
 }
 
@@ -257,16 +391,26 @@ fn delete_text_and_json() {
 #[test]
 fn insecure_store_and_files_are_refused_with_the_fix() {
     use std::os::unix::fs::PermissionsExt;
-    let chmod = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+    let chmod = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
     let s = store();
-    s.cmd(&["set", "s", &format!("--K={VALUE}")]).assert().success();
+    s.cmd(&["set", "s", &format!("--K={VALUE}")])
+        .assert()
+        .success();
     let file = s.dir.join("s.json");
 
     chmod(&s.dir, 0o777);
     let (code, _, stderr) = s.run(&["show", "s"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains(&format!("refusing {}", s.dir.display())), "{stderr}");
-    assert!(stderr.contains(&format!("chmod 700 {}", s.dir.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("refusing {}", s.dir.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("chmod 700 {}", s.dir.display())),
+        "{stderr}"
+    );
     let doc = s.json_error(&["set", "s", "--K=2", "-o", "json"]);
     assert_eq!(doc["error"]["code"], "insecure");
     chmod(&s.dir, 0o700);
@@ -275,14 +419,23 @@ fn insecure_store_and_files_are_refused_with_the_fix() {
     for args in [&["show", "s"][..], &["list"], &["set", "s", "--K=3"]] {
         let (code, stdout, stderr) = s.run(args);
         assert_eq!(code, 1, "{args:?}");
-        assert!(stderr.contains(&format!("refusing {}", file.display())), "{stderr}");
-        assert!(stderr.contains(&format!("chmod 600 {}", file.display())), "{stderr}");
+        assert!(
+            stderr.contains(&format!("refusing {}", file.display())),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("chmod 600 {}", file.display())),
+            "{stderr}"
+        );
         no_value(&stdout);
         no_value(&stderr);
     }
     chmod(&file, 0o600);
     // Fixed as told: readable again, and the refused write did not happen.
-    s.cmd(&["show", "s", "--show-values"]).assert().success().stdout(predicate::str::contains(format!("K={VALUE}")));
+    s.cmd(&["show", "s", "--show-values"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("K={VALUE}")));
 }
 
 #[test]
