@@ -18,9 +18,10 @@ fn resolver<'c>(config: &'c Config, pairs: &[(&str, &str)], secrets: FakeSecrets
 
 fn reasons(err: ResolveError) -> Vec<(String, Reason)> {
     match err {
-        ResolveError::NoBackend { filtered, .. } => {
-            filtered.into_iter().map(|f| (f.backend, f.reason)).collect()
-        }
+        ResolveError::NoBackend { filtered, .. } => filtered
+            .into_iter()
+            .map(|f| (f.backend, f.reason))
+            .collect(),
         other => panic!("expected NoBackend, got {other:?}"),
     }
 }
@@ -46,7 +47,9 @@ fn model_bound_and_provider_backends_then_builtin() {
         .back(openai("bound").model("gpt-5-nano"))
         .back(openai("other-model").model("gpt-4o"))
         .back(openai("any-openai"))
-        .back(back("anthropic", "https://api.anthropic.com/v1").kind(BackendKind::AnthropicMessages))
+        .back(
+            back("anthropic", "https://api.anthropic.com/v1").kind(BackendKind::AnthropicMessages),
+        )
         .alias(alias("fast", "openai/gpt-5-nano"))
         .alias(alias("mistral", "mistral/mistral-large"))
         .build();
@@ -58,33 +61,54 @@ fn model_bound_and_provider_backends_then_builtin() {
     let resolved = r.resolve("mistral").expect("resolves");
     assert!(resolved.endpoint().is_builtin());
     assert_eq!(resolved.base_url(), "https://api.mistral.ai/v1");
-    assert_eq!(resolved.key_source(), Some(KeySource::Env { var: "MISTRAL_API_KEY" }));
+    assert_eq!(
+        resolved.key_source(),
+        Some(KeySource::Env {
+            var: "MISTRAL_API_KEY"
+        })
+    );
 }
 
 #[test]
 fn builtin_table_covers_the_named_providers() {
     let config = Cfg::new().build();
     let names = [
-        "openai", "anthropic", "openrouter", "ollama", "gemini", "mistral", "groq", "deepseek",
+        "openai",
+        "anthropic",
+        "openrouter",
+        "ollama",
+        "gemini",
+        "mistral",
+        "groq",
+        "deepseek",
         "xai",
     ];
     let vars: Vec<(String, String)> = llmcfg::PROVIDERS
         .iter()
-        .filter_map(|p| p.api_key_env.map(|v| (v.to_string(), format!("key-{}", p.name))))
+        .filter_map(|p| {
+            p.api_key_env
+                .map(|v| (v.to_string(), format!("key-{}", p.name)))
+        })
         .collect();
     let pairs: Vec<(&str, &str)> = vars.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let r = resolver(&config, &pairs, FakeSecrets::new());
     for name in names {
         let model = format!("{name}/some-model");
         let resolved = r.resolve(model.as_str()).expect(name);
-        let p = llmcfg::PROVIDERS.iter().find(|p| p.name == name).expect("in table");
+        let p = llmcfg::PROVIDERS
+            .iter()
+            .find(|p| p.name == name)
+            .expect("in table");
         assert_eq!(resolved.base_url(), p.base_url);
         assert_eq!(resolved.endpoint().kind(), p.kind);
         match p.api_key_env {
             Some(var) => {
                 assert_eq!(resolved.key_source(), Some(KeySource::Env { var }));
                 let expected = format!("key-{name}");
-                assert_eq!(resolved.api_key().map(|k| k.expose_secret()), Some(expected.as_str()));
+                assert_eq!(
+                    resolved.api_key().map(|k| k.expose_secret()),
+                    Some(expected.as_str())
+                );
             }
             None => assert!(resolved.api_key().is_none(), "{name} is keyless"),
         }
@@ -95,7 +119,11 @@ fn builtin_table_covers_the_named_providers() {
 fn op_feature_and_transport_filters_keep_reasons() {
     let config = Cfg::new()
         .back(openai("chat-only").ops(&[Op::ChatCompletions]))
-        .back(openai("embed").ops(&[Op::Embeddings, Op::ChatCompletions]).features(&["batch"]))
+        .back(
+            openai("embed")
+                .ops(&[Op::Embeddings, Op::ChatCompletions])
+                .features(&["batch"]),
+        )
         .back(
             openai("ws")
                 .kind(BackendKind::OpenaiRealtimeWs)
@@ -110,7 +138,11 @@ fn op_feature_and_transport_filters_keep_reasons() {
         .expect("embeddings");
     assert_eq!(emb.endpoint().name(), "embed");
     let ws = r
-        .resolve(llmcfg::Request::new().model("any").transports(&[Transport::Websocket]))
+        .resolve(
+            llmcfg::Request::new()
+                .model("any")
+                .transports(&[Transport::Websocket]),
+        )
         .expect("websocket");
     assert_eq!(ws.endpoint().name(), "ws");
 
@@ -124,27 +156,53 @@ fn op_feature_and_transport_filters_keep_reasons() {
         .expect_err("nothing has tools");
     let got = reasons(err);
     assert_eq!(got.len(), 3);
-    assert_eq!(got[0], ("chat-only".into(), Reason::OpNotServed { op: Op::Embeddings }));
+    assert_eq!(
+        got[0],
+        (
+            "chat-only".into(),
+            Reason::OpNotServed { op: Op::Embeddings }
+        )
+    );
     assert_eq!(
         got[1],
-        ("embed".into(), Reason::FeatureMissing { feature: "supports_tools".into() })
+        (
+            "embed".into(),
+            Reason::FeatureMissing {
+                feature: "supports_tools".into()
+            }
+        )
     );
-    assert_eq!(got[2], ("ws".into(), Reason::OpNotServed { op: Op::Embeddings }));
+    assert_eq!(
+        got[2],
+        ("ws".into(), Reason::OpNotServed { op: Op::Embeddings })
+    );
 
     let err = r
-        .resolve(llmcfg::Request::new().model("any").transports(&[Transport::Grpc]))
+        .resolve(
+            llmcfg::Request::new()
+                .model("any")
+                .transports(&[Transport::Grpc]),
+        )
         .expect_err("no grpc");
-    assert!(reasons(err)
-        .iter()
-        .all(|(_, reason)| *reason == Reason::TransportMissing { transport: Transport::Grpc }));
+    assert!(reasons(err).iter().all(|(_, reason)| *reason
+        == Reason::TransportMissing {
+            transport: Transport::Grpc
+        }));
 
     // The built-in endpoint is filtered by op too.
     let err = r
-        .resolve(llmcfg::Request::new().model("anthropic/claude").op(Op::Embeddings))
+        .resolve(
+            llmcfg::Request::new()
+                .model("anthropic/claude")
+                .op(Op::Embeddings),
+        )
         .expect_err("anthropic has no embeddings");
     assert_eq!(
         reasons(err),
-        [("built-in anthropic".to_string(), Reason::OpNotServed { op: Op::Embeddings })]
+        [(
+            "built-in anthropic".to_string(),
+            Reason::OpNotServed { op: Op::Embeddings }
+        )]
     );
 }
 
@@ -170,22 +228,47 @@ fn credential_filters_keep_reasons() {
     let msg = err.to_string();
     let got = reasons(err);
     assert_eq!(got.len(), 6, "{msg}");
-    assert_eq!(got[0].1, Reason::UnknownCredential { credential: "ghost".into() });
+    assert_eq!(
+        got[0].1,
+        Reason::UnknownCredential {
+            credential: "ghost".into()
+        }
+    );
     assert_eq!(
         got[1].1,
-        Reason::EnvUnset { var: "UNSET_KEY".into(), suggested_secret: "unset".into() }
+        Reason::EnvUnset {
+            var: "UNSET_KEY".into(),
+            suggested_secret: "unset".into()
+        }
     );
-    assert_eq!(got[2].1, Reason::SecretMissing { var: "MS_KEY".into(), secret: "nope".into() });
+    assert_eq!(
+        got[2].1,
+        Reason::SecretMissing {
+            var: "MS_KEY".into(),
+            secret: "nope".into()
+        }
+    );
     assert_eq!(
         got[3].1,
-        Reason::SecretLacksKey { var: "LK_KEY".into(), secret: "openai-creds".into() }
+        Reason::SecretLacksKey {
+            var: "LK_KEY".into(),
+            secret: "openai-creds".into()
+        }
     );
-    assert!(matches!(&got[4].1, Reason::FileUnreadable { path, .. } if path == "/run/secrets/none"));
+    assert!(
+        matches!(&got[4].1, Reason::FileUnreadable { path, .. } if path == "/run/secrets/none")
+    );
     assert!(matches!(&got[5].1, Reason::CommandFailed { program, .. } if program == "vault"));
     // Every credential reason names the variable and how to fix it.
     assert!(msg.contains("UNSET_KEY is not set: run `export UNSET_KEY=…` or `cargo llmcfg secrets set unset --UNSET_KEY=…`"), "{msg}");
-    assert!(msg.contains("`cargo llmcfg secrets set nope --MS_KEY=…`"), "{msg}");
-    assert!(msg.contains("secret `openai-creds` has no key LK_KEY"), "{msg}");
+    assert!(
+        msg.contains("`cargo llmcfg secrets set nope --MS_KEY=…`"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("secret `openai-creds` has no key LK_KEY"),
+        "{msg}"
+    );
     assert!(msg.contains("export FILE_KEY=…"), "{msg}");
     assert!(msg.contains("export CMD_KEY=…"), "{msg}");
 
@@ -201,9 +284,18 @@ fn credential_filters_keep_reasons() {
     assert_eq!(explanation.usable().count(), 1);
     assert_eq!(explanation.filtered().count(), 5);
     let text = explanation.to_string();
-    assert!(text.contains("usable    b-cmd https://api.openai.com/v1 (key from env CMD_KEY)"), "{text}");
-    assert!(text.contains("filtered  b-ghost: credential_ref `ghost` names no credential"), "{text}");
-    assert!(text.contains("filtered  b-unset: UNSET_KEY is not set"), "{text}");
+    assert!(
+        text.contains("usable    b-cmd https://api.openai.com/v1 (key from env CMD_KEY)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("filtered  b-ghost: credential_ref `ghost` names no credential"),
+        "{text}"
+    );
+    assert!(
+        text.contains("filtered  b-unset: UNSET_KEY is not set"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -214,7 +306,15 @@ fn missing_pinned_backend_is_a_reason() {
         .build();
     let r = resolver(&config, &[], FakeSecrets::new());
     let got = reasons(r.resolve("fast").expect_err("gone"));
-    assert_eq!(got, [("gone".to_string(), Reason::MissingBackend { backend: "gone".into() })]);
+    assert_eq!(
+        got,
+        [(
+            "gone".to_string(),
+            Reason::MissingBackend {
+                backend: "gone".into()
+            }
+        )]
+    );
     let explanation = r.explain("fast").expect("explains");
     assert!(matches!(
         &explanation.candidates[0].status,
@@ -233,7 +333,10 @@ fn a_pick_whose_key_is_missing_falls_to_the_next() {
     for policy_config in [config.clone()] {
         let r = resolver(&policy_config, &[], FakeSecrets::new());
         for _ in 0..50 {
-            assert_eq!(r.resolve("fast").expect("falls back").endpoint().name(), "fine");
+            assert_eq!(
+                r.resolve("fast").expect("falls back").endpoint().name(),
+                "fine"
+            );
         }
     }
 }
@@ -299,7 +402,10 @@ fn priority_takes_the_highest_usable_tier_weighted_inside() {
     // With the top tier's key missing, the next tier, exactly.
     let r = resolver(&config, &[], FakeSecrets::new());
     for _ in 0..100 {
-        assert_eq!(r.resolve("fast").expect("resolves").endpoint().name(), "mid");
+        assert_eq!(
+            r.resolve("fast").expect("resolves").endpoint().name(),
+            "mid"
+        );
     }
 }
 
@@ -351,7 +457,13 @@ fn failover_order_is_deterministic() {
         .collect();
     assert_eq!(
         order,
-        ["p5-w90", "p5-w10", "p5-w10-second", "p0-w100", "p0-w100-second"]
+        [
+            "p5-w90",
+            "p5-w10",
+            "p5-w10-second",
+            "p0-w100",
+            "p0-w100-second"
+        ]
     );
     for _ in 0..10 {
         let again: Vec<_> = r
@@ -371,5 +483,8 @@ fn failover_order_is_deterministic() {
         .alias(alias("fast", "openai/gpt-5-nano"))
         .build();
     let r = resolver(&config, &[], FakeSecrets::new());
-    assert!(matches!(r.failover("fast"), Err(ResolveError::NoBackend { .. })));
+    assert!(matches!(
+        r.failover("fast"),
+        Err(ResolveError::NoBackend { .. })
+    ));
 }

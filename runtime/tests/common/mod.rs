@@ -239,7 +239,7 @@ impl Cfg {
                     cidx,
                     Hosting::Remote,
                     os(b.model.as_deref()),
-                    prov.map(|x| Cow::Borrowed(x)),
+                    prov.map(Cow::Borrowed),
                     Cow::Owned(b.ops.clone()),
                     Cow::Owned(b.features.iter().map(|f| s(f)).collect()),
                     Cow::Owned(b.transports.clone()),
