@@ -30,8 +30,14 @@ fn installed(program: &str) -> bool {
 }
 
 fn run(cmd: &mut Command, what: &str) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
-    assert!(out.status.success(), "{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Stops the temp GNUPGHOME's agent when the test ends, pass or fail.
@@ -51,7 +57,9 @@ impl Drop for Agent<'_> {
 #[test]
 fn pass_show_through_kind_command() {
     if !installed("pass") || !installed("gpg") {
-        eprintln!("SKIPPED pass_show_through_kind_command: `pass` and `gpg` are needed (apt-get install pass gnupg)");
+        eprintln!(
+            "SKIPPED pass_show_through_kind_command: `pass` and `gpg` are needed (apt-get install pass gnupg)"
+        );
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -60,22 +68,39 @@ fn pass_show_through_kind_command() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().mode(0o700).create(&gnupg).expect("mkdir GNUPGHOME");
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&gnupg)
+            .expect("mkdir GNUPGHOME");
     }
     #[cfg(not(unix))]
     std::fs::create_dir(&gnupg).expect("mkdir GNUPGHOME");
     let _agent = Agent(&gnupg);
     let with_env = |program: &str| {
         let mut cmd = Command::new(program);
-        cmd.env("GNUPGHOME", &gnupg).env("PASSWORD_STORE_DIR", &store).stdin(Stdio::null());
+        cmd.env("GNUPGHOME", &gnupg)
+            .env("PASSWORD_STORE_DIR", &store)
+            .stdin(Stdio::null());
         cmd
     };
 
     run(
-        with_env("gpg").args(["--batch", "--passphrase", "", "--quick-gen-key", UID, "future-default", "default", "never"]),
+        with_env("gpg").args([
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            UID,
+            "future-default",
+            "default",
+            "never",
+        ]),
         "gpg --quick-gen-key",
     );
-    run(with_env("pass").args(["init", "llmcfg-test@example.invalid"]), "pass init");
+    run(
+        with_env("pass").args(["init", "llmcfg-test@example.invalid"]),
+        "pass init",
+    );
     let mut insert = with_env("pass")
         .args(["insert", "--multiline", "llm/openai"])
         .stdin(Stdio::piped())
@@ -89,20 +114,38 @@ fn pass_show_through_kind_command() {
         writeln!(stdin, "{KEY}").expect("write key");
     }
     let out = insert.wait_with_output().expect("pass insert");
-    assert!(out.status.success(), "pass insert: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pass insert: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let gnupg_env = format!("GNUPGHOME={}", gnupg.display());
     let store_env = format!("PASSWORD_STORE_DIR={}", store.display());
-    let argv = |entry: &'static str| ["env", gnupg_env.as_str(), store_env.as_str(), "pass", "show", entry];
+    let argv = |entry: &'static str| {
+        [
+            "env",
+            gnupg_env.as_str(),
+            store_env.as_str(),
+            "pass",
+            "show",
+            entry,
+        ]
+    };
 
-    let key = run_key_command(&argv("llm/openai"), Duration::from_secs(30)).expect("pass show resolves the key");
+    let key = run_key_command(&argv("llm/openai"), Duration::from_secs(30))
+        .expect("pass show resolves the key");
     assert_eq!(key.expose_secret(), KEY);
     assert!(!format!("{key:?}").contains(KEY));
 
     // A missing entry is a reason carrying pass's stderr, never a key.
-    let err = run_key_command(&argv("llm/missing"), Duration::from_secs(30)).expect_err("missing entry");
+    let err =
+        run_key_command(&argv("llm/missing"), Duration::from_secs(30)).expect_err("missing entry");
     assert!(matches!(err, SourceError::CommandFailed { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("llm/missing is not in the password store"), "{msg}");
+    assert!(
+        msg.contains("llm/missing is not in the password store"),
+        "{msg}"
+    );
     assert!(!msg.contains(KEY), "{msg}");
 }
