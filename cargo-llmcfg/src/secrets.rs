@@ -382,12 +382,15 @@ fn set(
             secret.name()
         )
     });
-    let json = json!({
+    let mut json = json!({
         "created": created,
         "added": added,
         "overwritten": overwritten,
         "item": item_json(&secret, false),
     });
+    if let (Some(note), Value::Object(map)) = (&note, &mut json) {
+        map.insert("note".to_owned(), Value::String(note.clone()));
+    }
     Ok(Report { human, json, note })
 }
 

@@ -155,6 +155,15 @@ fn set_json() {
     assert_eq!(doc["created"], false);
     assert_eq!(doc["added"], serde_json::json!(["L"]));
     assert_eq!(doc["overwritten"], serde_json::json!(["K"]));
+    assert!(doc.get("note").is_none());
+    let doc = s.json(&["set", "j", "--private", "--K=z", "-o", "json"]);
+    assert!(
+        doc["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("stays public")),
+        "{doc}"
+    );
+    assert_eq!(doc["item"]["visibility"], "public");
 }
 
 /// Each malformed assignment: exit 1, a clear message in text and JSON, nothing written, no
@@ -230,7 +239,7 @@ fn set_assignment_errors() {
 #[test]
 fn odd_names_are_refused_and_create_nothing() {
     let s = store();
-    std::fs::create_dir(&s.root.join("outside")).expect("mkdir");
+    std::fs::create_dir(s.root.join("outside")).expect("mkdir");
     for name in [
         "../x",
         "../outside/x",
