@@ -1,21 +1,21 @@
 //! A real secret manager end to end: a throwaway GPG key in a temp `GNUPGHOME`, an API key
-//! stored with Debian's `pass`, read back through `run_key_command` (`kind = "command"`).
+//! stored with Debian's `pass`, read back through `run_key_command` and resolved through a config
+//! whose credential is `kind = "command"`.
 //!
 //! Skipped, with a message, only when `pass` or `gpg` is not installed (`.ci/run` installs them).
 //!
 //! The process environment is never changed (edition 2024 makes that `unsafe`): the command is
 //! run through `env GNUPGHOME=… PASSWORD_STORE_DIR=… pass show …`, which is also how a config
-//! points a `kind = "command"` credential at a non-default store. A resolve-through-config test
-//! can do the same: `command = ["env", "GNUPGHOME=<dir>", "PASSWORD_STORE_DIR=<dir>", "pass",
-//! "show", "llm/openai"]` in a `[[llm.credentials]]` block, then resolve the alias with the
-//! credential's env var unset and compare `expose_secret()` with the stored key.
+//! points a `kind = "command"` credential at a non-default store.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+
 use llmcfg::source::{SourceError, run_key_command};
-use secrecy::ExposeSecret;
+use llmcfg::{Config, ExposeSecret, KeySource, Resolver};
 
 const KEY: &str = "sk-pass-e2e-0123456789abcdef";
 const UID: &str = "llmcfg test <llmcfg-test@example.invalid>";
@@ -148,4 +148,38 @@ fn pass_show_through_kind_command() {
         "{msg}"
     );
     assert!(!msg.contains(KEY), "{msg}");
+
+    // The same key through a config, as an application resolves it: the credential's env var is
+    // unset, so the key comes from `pass show`.
+    let command = argv("llm/openai").map(|a| format!("{a:?}")).join(", ");
+    let toml = format!(
+        r#"
+[llm]
+[[llm.credentials]]
+name = "openai"
+kind = "command"
+api_key_env = "OPENAI_API_KEY"
+command = [{command}]
+
+[[llm.backends]]
+name = "openai-chat"
+kind = "openai_chat_completion"
+base_url = "https://api.openai.com/v1"
+credential_ref = "openai"
+ops = ["chat_completions"]
+
+[llm.aliases]
+fast = "openai/gpt-5-nano"
+"#
+    );
+    let config = Config::from_toml_str(&toml).unwrap_or_else(|e| panic!("valid config: {e}"));
+    let resolver = Resolver::builder(&config)
+        .env(BTreeMap::<String, String>::new())
+        .build()
+        .expect("resolver");
+    let resolved = resolver.resolve("fast").expect("the key comes from pass");
+    assert_eq!(resolved.api_key().map(|k| k.expose_secret()), Some(KEY));
+    assert!(matches!(resolved.key_source(), Some(KeySource::Command { program: "env" })));
+    let explained = resolver.explain("fast").expect("explain").to_string();
+    assert!(!explained.contains(KEY), "{explained}");
 }
