@@ -4,6 +4,16 @@
 //! `cargo-llmcfg …`. Exit codes: 0 clean, 1 findings or a failed operation, 2 usage error.
 
 mod check;
+mod discover;
+mod edit;
+mod env;
+mod explain;
+mod migrate;
+mod model;
+mod report;
+mod resolve;
+mod scan;
+mod schema;
 mod secrets;
 
 use std::ffi::OsString;
@@ -23,9 +33,22 @@ struct Cli {
 enum Command {
     /// Validate llm configs with the same rules as `include_llm_config!`.
     Check(check::CheckArgs),
+    /// Rewrite legacy backend `api_key_env` into credentials + `credential_ref`, comments kept.
+    Migrate(migrate::MigrateArgs),
+    /// Register, list, remove model aliases and set the default one.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
     /// Manage secrets in the embedded secret store.
     #[command(subcommand)]
     Secrets(secrets::SecretsCommand),
+    /// Show what the runtime would pick for a request now, and why; never a key.
+    Resolve(resolve::ResolveArgs),
+    /// List the env-var names the config reads and where each is referenced.
+    Env(env::EnvArgs),
+    /// Print the JSON Schema (draft-07) of the config file, for editors (taplo `#:schema`).
+    Schema(schema::SchemaArgs),
+    /// Explain a diagnostic code (or list them all).
+    Explain(explain::ExplainArgs),
 }
 
 /// The process exit code of a finished command.
@@ -54,7 +77,13 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Migrate(args) => migrate::run(&args),
+        Command::Model(cmd) => model::run(&cmd),
         Command::Secrets(cmd) => secrets::run(cmd),
+        Command::Resolve(args) => resolve::run(&args),
+        Command::Env(args) => env::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Explain(args) => explain::run(&args),
     };
     ExitCode::from(code)
 }

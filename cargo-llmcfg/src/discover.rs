@@ -1,0 +1,261 @@
+//! Finding the configs to work on: `--config`, then `[package|workspace.metadata.llmcfg]`, then
+//! every `include_llm_config!` call in a package's sources, then `llm.toml` at the package root.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::Value;
+
+use crate::scan;
+
+/// `--config` / `--table`, shared by every subcommand that reads one config.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ConfigArgs {
+    /// The config file (default: found as `check` finds configs).
+    #[arg(long = "config", value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// The dotted path of the llm table inside the file, e.g. `spearlet.llm`.
+    #[arg(long, value_name = "TABLE")]
+    pub(crate) table: Option<String>,
+}
+
+/// One config to check: a file and the table inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// The file, as given or absolute.
+    pub(crate) path: PathBuf,
+    /// The llm table (`None`: `llm`).
+    pub(crate) table: Option<String>,
+    /// How it was found.
+    pub(crate) origin: Origin,
+}
+
+/// How a config was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// `--config`.
+    Flag,
+    /// `[package.metadata.llmcfg]` of a package.
+    PackageMetadata(String),
+    /// `[workspace.metadata.llmcfg]`.
+    WorkspaceMetadata,
+    /// An `include_llm_config!` call at a Rust source location.
+    Macro { file: PathBuf, line: usize },
+    /// `llm.toml` at a package root.
+    PackageRoot(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Flag => f.write_str("--config"),
+            Origin::PackageMetadata(p) => write!(f, "[package.metadata.llmcfg] of `{p}`"),
+            Origin::WorkspaceMetadata => f.write_str("[workspace.metadata.llmcfg]"),
+            Origin::Macro { file, line } => {
+                write!(f, "include_llm_config! at {}:{line}", display(file))
+            }
+            Origin::PackageRoot(p) => write!(f, "llm.toml of `{p}`"),
+        }
+    }
+}
+
+/// Why no config could be found.
+#[derive(Debug)]
+pub(crate) struct DiscoverError(pub(crate) String);
+
+impl fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Finds the configs: the `--config` files, else those of the current package (every member
+/// with `workspace`, or when run at the root of a virtual workspace).
+pub(crate) fn discover(
+    configs: &[PathBuf],
+    table: Option<&str>,
+    workspace: bool,
+) -> Result<Vec<Target>, DiscoverError> {
+    if !configs.is_empty() {
+        return Ok(configs
+            .iter()
+            .map(|path| Target {
+                path: path.clone(),
+                table: table.map(str::to_string),
+                origin: Origin::Flag,
+            })
+            .collect());
+    }
+    let mut targets = match cargo_metadata::MetadataCommand::new().no_deps().exec() {
+        Ok(metadata) => from_metadata(&metadata, workspace),
+        Err(_) => {
+            // Not inside a cargo project: a bare `llm.toml` here still counts.
+            let here = PathBuf::from("llm.toml");
+            if here.is_file() {
+                vec![Target {
+                    path: here,
+                    table: None,
+                    origin: Origin::PackageRoot(".".into()),
+                }]
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    if let Some(table) = table {
+        for t in &mut targets {
+            t.table = Some(table.to_string());
+        }
+    }
+    let mut seen = HashSet::new();
+    targets.retain(|t| {
+        let key = (
+            t.path.canonicalize().unwrap_or_else(|_| t.path.clone()),
+            t.table.clone(),
+        );
+        seen.insert(key)
+    });
+    if targets.is_empty() {
+        return Err(DiscoverError(
+            "no llm config found: pass `--config PATH`, set `config` in \
+             `[package.metadata.llmcfg]`, call `include_llm_config!`, or add `llm.toml` at the \
+             package root"
+                .into(),
+        ));
+    }
+    Ok(targets)
+}
+
+/// Finds exactly one config, for the commands that edit or load one.
+pub(crate) fn one(args: &ConfigArgs) -> Result<Target, DiscoverError> {
+    let configs: Vec<PathBuf> = args.config.iter().cloned().collect();
+    let mut targets = discover(&configs, args.table.as_deref(), false)?;
+    if targets.len() > 1 {
+        let list = targets
+            .iter()
+            .map(|t| format!("  {} ({})", display(&t.path), t.origin))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(DiscoverError(format!(
+            "found {} llm configs; choose one with `--config PATH`:\n{list}",
+            targets.len()
+        )));
+    }
+    Ok(targets.remove(0))
+}
+
+fn from_metadata(metadata: &cargo_metadata::Metadata, workspace: bool) -> Vec<Target> {
+    let members = metadata.workspace_packages();
+    let cwd = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .unwrap_or_default();
+    // The package whose directory holds the current directory (deepest first), unless the
+    // whole workspace is asked for or we stand outside every package (a virtual root).
+    let current = members
+        .iter()
+        .filter(|p| {
+            p.manifest_path
+                .parent()
+                .is_some_and(|dir| cwd.starts_with(dir.as_std_path()))
+        })
+        .max_by_key(|p| p.manifest_path.as_str().len());
+    let selected: Vec<&cargo_metadata::Package> = match current {
+        Some(p) if !workspace => vec![p],
+        _ => members,
+    };
+    let mut out = Vec::new();
+    let root = metadata.workspace_root.as_std_path();
+    out.extend(metadata_targets(
+        &metadata.workspace_metadata,
+        root,
+        &Origin::WorkspaceMetadata,
+    ));
+    for package in selected {
+        let Some(dir) = package.manifest_path.parent() else {
+            continue;
+        };
+        let dir = dir.as_std_path();
+        let name = package.name.to_string();
+        let found = metadata_targets(
+            &package.metadata,
+            dir,
+            &Origin::PackageMetadata(name.clone()),
+        );
+        if !found.is_empty() {
+            out.extend(found);
+            continue;
+        }
+        let calls = scan::package_calls(dir);
+        if !calls.is_empty() {
+            out.extend(calls.into_iter().map(|c| Target {
+                path: dir.join(&c.path),
+                table: c.table,
+                origin: Origin::Macro {
+                    file: c.file,
+                    line: c.line,
+                },
+            }));
+            continue;
+        }
+        let bare = dir.join("llm.toml");
+        if bare.is_file() {
+            out.push(Target {
+                path: bare,
+                table: None,
+                origin: Origin::PackageRoot(name),
+            });
+        }
+    }
+    out
+}
+
+/// The configs named by `{"llmcfg": {"config": "…" | ["…"], "table": "…"}}` in cargo metadata.
+fn metadata_targets(metadata: &Value, dir: &Path, origin: &Origin) -> Vec<Target> {
+    let Some(section) = metadata.get("llmcfg") else {
+        return Vec::new();
+    };
+    let table = section
+        .get("table")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let paths: Vec<&str> = match section.get("config") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ if table.is_some() => vec!["llm.toml"],
+        _ => Vec::new(),
+    };
+    paths
+        .into_iter()
+        .map(|p| Target {
+            path: dir.join(p),
+            table: table.clone(),
+            origin: origin.clone(),
+        })
+        .collect()
+}
+
+/// `path` relative to the current directory when it is below it, for reports.
+pub(crate) fn display(path: &Path) -> String {
+    let shown = relative(path);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+fn relative(path: &Path) -> PathBuf {
+    if path.is_relative() {
+        return path.strip_prefix("./").unwrap_or(path).to_path_buf();
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    if let Ok(rest) = path.strip_prefix(&cwd) {
+        return rest.to_path_buf();
+    }
+    let canonical_cwd = cwd.canonicalize().unwrap_or(cwd);
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    match canonical.strip_prefix(&canonical_cwd) {
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
+}

@@ -1,0 +1,161 @@
+//! `cargo llmcfg env`: the env-var names a config reads and where each is referenced; as text,
+//! JSON, or a `.env` template with empty values. Names only: values are never read.
+
+use std::collections::BTreeMap;
+
+use clap::{Args, ValueEnum};
+use llmcfg_core::model::LlmConfig;
+use llmcfg_core::{Report, vocab};
+use serde_json::json;
+
+use crate::discover::{self, ConfigArgs};
+
+/// `-o` of `env`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EnvOutput {
+    /// One variable a line with where it is referenced.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+    /// A `.env` template: `NAME=` lines with comments saying where each is used.
+    Dotenv,
+}
+
+/// Arguments of `cargo llmcfg env`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Lists the credentials' `api_key_env` variables, the standard key variables of providers whose \
+built-in endpoint an alias uses, and the variables the runtime itself reads. Never reads a value.
+
+Example: `cargo llmcfg env -o dotenv > .env.example`")]
+pub(crate) struct EnvArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
+    output: EnvOutput,
+}
+
+/// The variables the runtime reads whatever the config says.
+const RUNTIME_VARS: &[(&str, &str)] = &[
+    (
+        llmcfg::DEFAULT_MODEL_VAR,
+        "the model used when none is requested",
+    ),
+    (
+        llmcfg::REGISTRY_VAR,
+        "aliases transported to remote runs (names only)",
+    ),
+    ("LLMCFG_SECRETS_DIR", "the secret store directory"),
+];
+
+/// Each variable the config reads, with the places that reference it.
+pub(crate) fn references(report: &Report) -> BTreeMap<String, Vec<String>> {
+    let config: &LlmConfig = &report.config;
+    let mut vars: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in &config.credentials {
+        if let Some(env) = &c.api_key_env {
+            let at = report.source.location(env.span.start);
+            vars.entry(env.value.clone()).or_default().push(format!(
+                "{}:{}:{} (credential `{}`)",
+                report.source.name(),
+                at.line,
+                at.column,
+                c.name.value
+            ));
+        }
+    }
+    for alias in &config.aliases {
+        if alias.backend.is_some() || !config.candidates(alias).is_empty() {
+            continue;
+        }
+        let Some(provider) = vocab::provider(alias.provider()) else {
+            continue;
+        };
+        if let Some(var) = provider.api_key_env {
+            let at = report.source.location(alias.span.start);
+            vars.entry(var.to_string()).or_default().push(format!(
+                "{}:{}:{} (alias `{}` uses the built-in {} endpoint)",
+                report.source.name(),
+                at.line,
+                at.column,
+                alias.name.value,
+                provider.name
+            ));
+        }
+    }
+    vars
+}
+
+pub(crate) fn run(args: &EnvArgs) -> u8 {
+    let target = match discover::one(&args.config) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::exit::USAGE;
+        }
+    };
+    let report = match crate::check::check_target(&target) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::exit::USAGE;
+        }
+    };
+    let vars = references(&report);
+    match args.output {
+        EnvOutput::Json => {
+            let config: Vec<_> = vars
+                .iter()
+                .map(|(name, refs)| json!({ "name": name, "referenced_at": refs }))
+                .collect();
+            let runtime: Vec<_> = RUNTIME_VARS
+                .iter()
+                .map(|(name, what)| json!({ "name": name, "purpose": what }))
+                .collect();
+            crate::report::print_json(&json!({
+                "file": report.source.name(),
+                "variables": config,
+                "runtime": runtime,
+            }));
+        }
+        EnvOutput::Dotenv => {
+            println!("# Env vars read by {} (names only; fill in values, never commit them).", report.source.name());
+            for (name, refs) in &vars {
+                for r in refs {
+                    println!("# {r}");
+                }
+                println!("{name}=");
+            }
+            println!("\n# Read by the llmcfg runtime itself (optional):");
+            for (name, what) in RUNTIME_VARS {
+                println!("# {what}\n# {name}=");
+            }
+        }
+        EnvOutput::Human => {
+            if vars.is_empty() {
+                println!("{} reads no credential variables", report.source.name());
+            }
+            for (name, refs) in &vars {
+                println!("{name}");
+                for r in refs {
+                    println!("    {r}");
+                }
+            }
+            println!("runtime:");
+            for (name, what) in RUNTIME_VARS {
+                println!("    {name}: {what}");
+            }
+        }
+    }
+    if report.has_errors() {
+        eprintln!(
+            "error: {} has {} error(s); run `cargo llmcfg check`",
+            report.source.name(),
+            report.errors().count()
+        );
+        return crate::exit::FAILURE;
+    }
+    crate::exit::CLEAN
+}
