@@ -50,9 +50,9 @@ pub(crate) fn select<'a, 'i>(
     for segment in path.split('.') {
         let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == segment) else {
             let here = if walked.is_empty() {
-                "the file"
+                "the file".to_string()
             } else {
-                walked.as_str()
+                format!("`[{walked}]`")
             };
             let mut diag = Diagnostic::new(
                 Code::TableNotFound,
@@ -87,6 +87,7 @@ pub(crate) fn select<'a, 'i>(
                         value.get_ref().type_str()
                     ),
                 )
+                .with_label("expected a table")
                 .with_help(format!("`{path}` must be a table: `[{path}]`")),
             );
             return None;
@@ -157,35 +158,37 @@ impl Reader {
         b
     }
 
-    /// An integer within `min..=max`.
+    /// An integer within `min..=max`; `example` is the value help texts propose.
     pub(crate) fn integer(
         &mut self,
         key: &str,
         value: &RawValue<'_>,
-        min: i64,
-        max: i64,
+        (min, max): (i64, i64),
+        example: i64,
     ) -> Option<i64> {
         let Some(int) = value.get_ref().as_integer() else {
-            self.wrong_type(
-                key,
-                value,
-                "an integer",
-                &format!("`{key} = {}`", min.max(0)),
-            );
+            self.wrong_type(key, value, "an integer", &format!("`{key} = {example}`"));
             return None;
         };
         let parsed = i128::from_str_radix(int.as_str(), int.radix()).ok();
         match parsed {
             Some(n) if (i128::from(min)..=i128::from(max)).contains(&n) => i64::try_from(n).ok(),
             _ => {
-                self.push(
-                    Diagnostic::new(
-                        Code::OutOfRange,
-                        value.span(),
-                        format!("`{key}` must be between {min} and {max}"),
+                let (message, help) = if max == i64::MAX {
+                    (
+                        format!("`{key}` must not be negative"),
+                        format!("write 0 or a positive number, e.g. `{key} = {example}`"),
                     )
-                    .with_label("out of range")
-                    .with_help(format!("write a value from {min} to {max}")),
+                } else {
+                    (
+                        format!("`{key}` must be between {min} and {max}"),
+                        format!("write a value from {min} to {max}, e.g. `{key} = {example}`"),
+                    )
+                };
+                self.push(
+                    Diagnostic::new(Code::OutOfRange, value.span(), message)
+                        .with_label("out of range")
+                        .with_help(help),
                 );
                 None
             }
@@ -199,12 +202,12 @@ impl Reader {
         value: &RawValue<'_>,
     ) -> Option<Vec<Spanned<String>>> {
         let Some(array) = value.get_ref().as_array() else {
-            self.wrong_type(
-                key,
-                value,
-                "an array of strings",
-                &format!("`{key} = [\"…\"]`"),
-            );
+            // A single string only lacks its brackets.
+            let example = match value.get_ref().as_str() {
+                Some(one) if !one.contains(['"', '\\', '\n']) => format!("`{key} = [\"{one}\"]`"),
+                _ => format!("`{key} = [\"…\"]`"),
+            };
+            self.wrong_type(key, value, "an array of strings", &example);
             return None;
         };
         let mut out = Vec::with_capacity(array.len());
@@ -254,7 +257,8 @@ impl Reader {
             return Some(word);
         }
         let words = (vocab.words)();
-        let near = suggest::did_you_mean(&item.value, words.iter().copied());
+        let near = (vocab.near)(&item.value)
+            .or_else(|| suggest::did_you_mean(&item.value, words.iter().copied()));
         let hint = near.map_or_else(String::new, |n| format!("did you mean `{n}`?"));
         let expected = suggest::one_of(words.iter().copied());
         let help = match near {
@@ -294,14 +298,14 @@ impl Reader {
             self.plaintext_secret(name, key.span().start..value.span().end);
             return;
         }
-        let hint = suggest::hint(name, known.iter().copied());
-        let help = if hint.is_empty() {
-            format!(
+        let near = suggest::did_you_mean(name, known.iter().copied());
+        let hint = near.map_or_else(String::new, |n| format!("did you mean `{n}`?"));
+        let help = match near {
+            Some(near) => format!("rename `{name}` to `{near}`"),
+            None => format!(
                 "remove it; {place} accepts {}",
                 suggest::one_of(known.iter().copied())
-            )
-        } else {
-            hint.clone()
+            ),
         };
         self.push(
             Diagnostic::new(
@@ -358,6 +362,9 @@ pub(crate) struct Vocab<T> {
     pub(crate) code: Code,
     pub(crate) parse: fn(&str) -> Option<T>,
     pub(crate) words: fn() -> Vec<&'static str>,
+    /// A word-specific suggestion tried before spelling distance (a provider name written as
+    /// a backend kind: `openai` → `openai_chat_completion`).
+    pub(crate) near: fn(&str) -> Option<&'static str>,
 }
 
 /// Whether a key name is one that holds a secret value (`api_key`, `token`, `password`, …).

@@ -42,36 +42,43 @@ pub(crate) const OPS: Vocab<Op> = Vocab {
     code: Code::UnknownOp,
     parse: Op::from_word,
     words: || Op::words().collect(),
+    near: |_| None,
 };
 pub(crate) const TRANSPORTS: Vocab<Transport> = Vocab {
     what: "transport",
     code: Code::UnknownTransport,
     parse: Transport::from_word,
     words: || Transport::words().collect(),
+    near: |_| None,
 };
 const BACKEND_KINDS: Vocab<BackendKind> = Vocab {
     what: "backend kind",
     code: Code::UnknownBackendKind,
     parse: BackendKind::from_word,
     words: || BackendKind::words().collect(),
+    // `kind = "openai"` names a provider; propose the kind that provider speaks.
+    near: |word| vocab::provider(&word.to_ascii_lowercase()).map(|p| p.kind.as_str()),
 };
 const CREDENTIAL_KINDS: Vocab<CredentialKind> = Vocab {
     what: "credential kind",
     code: Code::UnknownCredentialKind,
     parse: CredentialKind::from_word,
     words: || CredentialKind::words().collect(),
+    near: |_| None,
 };
 const POLICIES: Vocab<Policy> = Vocab {
     what: "policy",
     code: Code::UnknownPolicy,
     parse: Policy::from_word,
     words: || Policy::words().collect(),
+    near: |_| None,
 };
 const HOSTINGS: Vocab<Hosting> = Vocab {
     what: "hosting",
     code: Code::UnknownHosting,
     parse: Hosting::from_word,
     words: || Hosting::words().collect(),
+    near: |_| None,
 };
 
 /// Reads the selected llm table.
@@ -127,7 +134,7 @@ fn array_of_tables<'a, 'i>(
     let Some(value) = value else {
         return Vec::new();
     };
-    let example = format!("`[[{}.{key}]]` sections", r.table);
+    let example = format!("a `[[{}.{key}]]` section", r.table);
     let Some(array) = value.get_ref().as_array() else {
         r.push(
             Diagnostic::new(
@@ -139,7 +146,7 @@ fn array_of_tables<'a, 'i>(
                 ),
             )
             .with_label("expected an array of tables")
-            .with_help(format!("write each entry as one of {example}")),
+            .with_help(format!("write each entry as {example}")),
         );
         return Vec::new();
     };
@@ -157,7 +164,7 @@ fn array_of_tables<'a, 'i>(
                     ),
                 )
                 .with_label("expected a table")
-                .with_help(format!("write each entry as one of {example}")),
+                .with_help(format!("write each entry as {example}")),
             ),
         }
     }
@@ -201,16 +208,20 @@ fn check_env_name(r: &mut Reader, value: &Spanned<String>) {
         } else {
             fixed
         };
-        r.push(
-            Diagnostic::new(
-                Code::InvalidEnvName,
-                value.span.clone(),
-                format!("`{name}` is not a valid env-var name"),
+        let (message, fixed) = if name.is_empty() {
+            (
+                "`api_key_env` is empty".to_string(),
+                "OPENAI_API_KEY".to_string(),
             )
-            .with_label("expected `[A-Za-z_][A-Za-z0-9_]*`")
-            .with_help(format!(
-                "use letters, digits and `_`, not starting with a digit, e.g. `\"{fixed}\"`"
-            )),
+        } else {
+            (format!("`{name}` is not a valid env-var name"), fixed)
+        };
+        r.push(
+            Diagnostic::new(Code::InvalidEnvName, value.span.clone(), message)
+                .with_label("expected `[A-Za-z_][A-Za-z0-9_]*`")
+                .with_help(format!(
+                    "name the variable with letters, digits and `_`, not starting with a digit, e.g. `\"{fixed}\"`"
+                )),
         );
     }
 }
@@ -235,12 +246,13 @@ fn check_entry_name(r: &mut Reader, what: &str, value: &Spanned<String>) {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
     if !ok {
+        let message = if name.is_empty() {
+            format!("{what} name is empty")
+        } else {
+            format!("invalid {what} name `{name}`")
+        };
         r.push(
-            Diagnostic::new(
-                Code::InvalidName,
-                value.span.clone(),
-                format!("invalid {what} name `{name}`"),
-            )
+            Diagnostic::new(Code::InvalidName, value.span.clone(), message)
             .with_label(
                 "expected letters, digits, `_`, `-`, `.` or `/`, starting with a letter or digit",
             )
@@ -251,13 +263,17 @@ fn check_entry_name(r: &mut Reader, what: &str, value: &Spanned<String>) {
 
 fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Credential> {
     let (mut name, mut kind, mut kind_span) = (None, CredentialKind::Env, None);
+    // An unknown kind is reported once; the kind-specific checks would only guess.
+    let mut kind_unknown = false;
     let (mut api_key_env, mut secret, mut path, mut command) = (None, None, None, None);
     for (key, value) in table.iter() {
         match key.get_ref().as_ref() {
             "name" => name = r.string("name", value),
             "kind" => {
                 if let Some(s) = r.string("kind", value) {
-                    kind = r.word(&s, CREDENTIAL_KINDS).unwrap_or_default();
+                    let word = r.word(&s, CREDENTIAL_KINDS);
+                    kind_unknown = word.is_none();
+                    kind = word.unwrap_or_default();
                     kind_span = Some(s.span);
                 }
             }
@@ -291,6 +307,7 @@ fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Cr
         check_secret_name(r, s);
     }
     match kind {
+        _ if kind_unknown => {}
         CredentialKind::Env if api_key_env.is_none() => {
             missing(r, &span, &what, "api_key_env", "\"OPENAI_API_KEY\"")
         }
@@ -320,13 +337,22 @@ fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Cr
         }
         r.push(diag);
     };
-    if let Some(p) = path.as_ref().filter(|_| kind != CredentialKind::File) {
+    if let Some(p) = path
+        .as_ref()
+        .filter(|_| !kind_unknown && kind != CredentialKind::File)
+    {
         mismatch(r, "path", "file", &p.span);
     }
-    if let Some(c) = command.as_ref().filter(|_| kind != CredentialKind::Command) {
+    if let Some(c) = command
+        .as_ref()
+        .filter(|_| !kind_unknown && kind != CredentialKind::Command)
+    {
         mismatch(r, "command", "command", &c.span);
     }
-    if let Some(s) = secret.as_ref().filter(|_| kind != CredentialKind::Env) {
+    if let Some(s) = secret
+        .as_ref()
+        .filter(|_| !kind_unknown && kind != CredentialKind::Env)
+    {
         mismatch(r, "secret", "env", &s.span);
     }
     if let Some(argv) = &command
@@ -384,12 +410,12 @@ fn read_backend(
             "transports" => transports = r.words("transports", value, TRANSPORTS),
             "weight" => {
                 weight = r
-                    .integer("weight", value, 0, i64::from(u32::MAX))
+                    .integer("weight", value, (0, i64::from(u32::MAX)), 100)
                     .map_or(100, |w| w as u32)
             }
             "priority" => {
                 priority = r
-                    .integer("priority", value, i64::from(i32::MIN), i64::from(i32::MAX))
+                    .integer("priority", value, (i64::from(i32::MIN), i64::from(i32::MAX)), 0)
                     .map_or(0, |p| p as i32)
             }
             "api_key_env" => legacy = Some((key.span().start..value.span().end, value)),
@@ -428,10 +454,11 @@ fn read_backend(
     check_entry_name(r, "backend", &name);
     let what = format!("backend `{}`", name.value);
     let kind_known = kind.is_some();
+    let kind_written = table.iter().any(|(k, _)| k.get_ref() == "kind");
     let kind = match kind {
         Some(k) => k,
         None => {
-            if !table.iter().any(|(k, _)| k.get_ref() == "kind") {
+            if !kind_written {
                 missing(r, &span, &what, "kind", "\"openai_chat_completion\"");
             }
             Spanned::new(BackendKind::Stub, span.clone())
@@ -440,8 +467,10 @@ fn read_backend(
     let base_url = match base_url {
         Some(u) => u,
         None => {
-            if kind.value != BackendKind::Stub
-                && !table.iter().any(|(k, _)| k.get_ref() == "base_url")
+            // Only a stub may go without a URL; a backend that names no kind at all most
+            // likely is not one, so both omissions are reported in one pass.
+            let may_omit = kind.value == BackendKind::Stub && (kind_known || kind_written);
+            if !may_omit && !table.iter().any(|(k, _)| k.get_ref() == "base_url")
             {
                 missing(r, &span, &what, "base_url", "\"https://api.openai.com/v1\"");
             }
@@ -457,7 +486,7 @@ fn read_backend(
         let help = if kind_known {
             let served = suggest::one_of(kind.value.ops().iter().map(|o| o.as_str()));
             format!(
-                "list what it serves, e.g. `ops = [\"{}\"]`; a `{}` backend can serve {served}",
+                "list what it serves, e.g. `ops = [\"{}\"]`; backends of kind `{}` can serve {served}",
                 kind.value.ops()[0],
                 kind.value
             )
@@ -508,6 +537,7 @@ fn read_aliases(r: &mut Reader, value: &RawValue<'_>, out: &mut Vec<Alias>) {
                     value.get_ref().type_str()
                 ),
             )
+            .with_label("expected a table")
             .with_help(format!(
                 "write `[{}.aliases]` followed by `fast = {{ model = \"openai/gpt-5-nano\" }}`",
                 r.table
@@ -518,11 +548,7 @@ fn read_aliases(r: &mut Reader, value: &RawValue<'_>, out: &mut Vec<Alias>) {
     for (key, value) in table.iter() {
         let name = Spanned::new(key.get_ref().to_string(), key.span());
         if !vocab::is_alias_name(&name.value) {
-            let lower = name
-                .value
-                .trim()
-                .to_ascii_lowercase()
-                .replace([' ', '.'], "-");
+            let lower = alias_name_for(&name.value);
             r.push(
                 Diagnostic::new(
                     Code::InvalidAliasName,
@@ -626,6 +652,25 @@ fn read_aliases(r: &mut Reader, value: &RawValue<'_>, out: &mut Vec<Alias>) {
     }
 }
 
+/// A valid alias name close to `name`, for help texts: lowercase, other characters as `-`,
+/// leading separators dropped (`Fast` → `fast`, `gpt.4o` → `gpt-4o`, `-x` → `x`).
+fn alias_name_for(name: &str) -> String {
+    let lower: String = name
+        .trim()
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9' | '_' | '-') => c,
+            _ => '-',
+        })
+        .collect();
+    let trimmed = lower.trim_start_matches(['-', '_']);
+    if trimmed.is_empty() {
+        "fast".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// The provider a bare model name most likely belongs to, for help texts only.
 fn guess_provider(model: &str) -> &'static str {
     const FAMILIES: &[(&str, &str)] = &[
@@ -650,7 +695,8 @@ fn read_discovery(r: &mut Reader, config: &mut LlmConfig, value: &RawValue<'_>) 
     let Some(table) = value.get_ref().as_table() else {
         r.push(
             Diagnostic::new(Code::WrongType, value.span(), "`discovery` must be a table")
-                .with_help(format!("write `[{}.discovery.ollama]`", r.table)),
+                .with_label("expected a table")
+            .with_help(format!("write `[{}.discovery.ollama]`", r.table)),
         );
         return;
     };
@@ -717,6 +763,7 @@ fn read_ollama(r: &mut Reader, value: &RawValue<'_>) -> Option<OllamaDiscovery> 
                 value.span(),
                 "`discovery.ollama` must be a table",
             )
+            .with_label("expected a table")
             .with_help(format!("write `[{}.discovery.ollama]`", r.table)),
         );
         return None;
@@ -756,22 +803,22 @@ fn read_ollama(r: &mut Reader, value: &RawValue<'_>) -> Option<OllamaDiscovery> 
             "name_prefix" => d.name_prefix = r.string(k, value).map_or(d.name_prefix, |s| s.value),
             "timeout_ms" => {
                 d.timeout_ms = r
-                    .integer(k, value, 0, i64::MAX)
+                    .integer(k, value, (0, i64::MAX), 1500)
                     .map_or(d.timeout_ms, |n| n as u64)
             }
             "max_models" => {
                 d.max_models = r
-                    .integer(k, value, 0, i64::MAX)
+                    .integer(k, value, (0, i64::MAX), 32)
                     .map_or(d.max_models, |n| n as u64)
             }
             "default_weight" => {
                 d.default_weight = r
-                    .integer(k, value, 0, i64::from(u32::MAX))
+                    .integer(k, value, (0, i64::from(u32::MAX)), 100)
                     .map_or(d.default_weight, |n| n as u32)
             }
             "default_priority" => {
                 d.default_priority = r
-                    .integer(k, value, i64::from(i32::MIN), i64::from(i32::MAX))
+                    .integer(k, value, (i64::from(i32::MIN), i64::from(i32::MAX)), 0)
                     .map_or(d.default_priority, |n| n as i32);
             }
             "allow_models" => d.allow_models = r.strings(k, value).map(plain).unwrap_or_default(),
@@ -820,6 +867,7 @@ fn read_router(r: &mut Reader, value: &RawValue<'_>) -> Option<RouterFilter> {
                 value.span(),
                 "`router_grpc_filter_stream` must be a table",
             )
+            .with_label("expected a table")
             .with_help(format!("write `[{}.router_grpc_filter_stream]`", r.table)),
         );
         return None;
@@ -840,7 +888,8 @@ fn read_router(r: &mut Reader, value: &RawValue<'_>) -> Option<RouterFilter> {
     for (key, value) in table.iter() {
         let k = key.get_ref().as_ref();
         let count = |r: &mut Reader, slot: &mut u64| {
-            if let Some(n) = r.integer(k, value, 0, i64::MAX) {
+            let example = i64::try_from(*slot).unwrap_or(0);
+            if let Some(n) = r.integer(k, value, (0, i64::MAX), example) {
                 *slot = n as u64;
             }
         };
@@ -879,4 +928,68 @@ fn read_router(r: &mut Reader, value: &RawValue<'_>) -> Option<RouterFilter> {
         }
     }
     Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, check};
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        check("t.toml", text, &Options::default())
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    fn help_of(text: &str, code: &str) -> String {
+        let report = check("t.toml", text, &Options::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code.as_str() == code)
+            .unwrap_or_else(|| panic!("no {code} in {:?}", report.diagnostics));
+        format!("{} | {} | {}", d.message, d.label, d.help)
+    }
+
+    #[test]
+    fn unknown_credential_kind_is_reported_once() {
+        // Used to fall back to `env` and add a missing `api_key_env` and a `path` mismatch.
+        let text = "[[llm.credentials]]\nname = \"f\"\nkind = \"File\"\npath = \"/k\"\n\
+                    [[llm.backends]]\nname = \"b\"\nkind = \"stub\"\ncredential_ref = \"f\"\nops = [\"embeddings\"]\n";
+        assert_eq!(codes(text), ["unknown-credential-kind"]);
+    }
+
+    #[test]
+    fn backend_without_kind_reports_missing_url_too() {
+        let text = "[[llm.backends]]\nname = \"x\"\nops = [\"chat_completions\"]\n";
+        assert_eq!(codes(text), ["missing-field", "missing-field"]);
+        let stub = "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = [\"chat_completions\"]\n";
+        assert!(codes(stub).is_empty());
+    }
+
+    #[test]
+    fn provider_written_as_kind_suggests_its_kind() {
+        let text = "[[llm.backends]]\nname = \"x\"\nkind = \"openai\"\nbase_url = \"https://api.openai.com/v1\"\nops = [\"chat_completions\"]\n";
+        assert!(help_of(text, "unknown-backend-kind").contains("`openai_chat_completion`"));
+        let text = text.replace("\"openai\"", "\"anthropic\"");
+        assert!(help_of(&text, "unknown-backend-kind").contains("`anthropic_messages`"));
+    }
+
+    #[test]
+    fn help_texts_propose_valid_values() {
+        let alias = "[llm.aliases]\n-x = \"openai/gpt-4o\"\n";
+        assert!(help_of(alias, "invalid-alias-name").contains("e.g. `x`"));
+        let weight = "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = [\"chat_completions\"]\nweight = \"1\"\n";
+        assert!(help_of(weight, "wrong-type").contains("`weight = 100`"));
+        let url = "[[llm.backends]]\nname = \"x\"\nkind = \"openai_chat_completion\"\nbase_url = \"api.openai.com/v1\"\nops = [\"chat_completions\"]\n";
+        assert!(help_of(url, "invalid-url").contains("\"https://api.openai.com/v1\""));
+        let env = "[[llm.credentials]]\nname = \"c\"\napi_key_env = \"\"\n[[llm.backends]]\nname = \"b\"\nkind = \"stub\"\ncredential_ref = \"c\"\nops = [\"embeddings\"]\n";
+        let h = help_of(env, "invalid-env-name");
+        assert!(h.starts_with("`api_key_env` is empty") && h.contains("OPENAI_API_KEY"), "{h}");
+        let ops = "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = \"embeddings\"\n";
+        assert!(help_of(ops, "wrong-type").contains("`ops = [\"embeddings\"]`"));
+        let typo = "[llm]\ndefault_polcy = \"priority\"\n";
+        assert!(help_of(typo, "unknown-field").contains("rename `default_polcy` to `default_policy`"));
+    }
 }

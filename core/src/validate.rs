@@ -184,19 +184,28 @@ fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
     let parsed = match url::Url::parse(&raw.value) {
         Ok(u) if u.has_host() || u.scheme() == "stub" => u,
         Ok(_) | Err(_) => {
-            let example = vocab::PROVIDERS
-                .iter()
-                .find(|p| p.kind == kind)
-                .map_or("https://api.example.com/v1", |p| p.base_url);
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidUrl,
-                    raw.span.clone(),
-                    format!(
-                        "`base_url` `{}` of backend `{}` is not a URL",
-                        raw.value, backend.name.value
-                    ),
+            let example = match kind {
+                // A URL written without its scheme only lacks `https://`.
+                _ if !raw.value.is_empty() && !raw.value.contains("://") => {
+                    format!("https://{}", raw.value)
+                }
+                vocab::BackendKind::OpenaiChatCompletion | vocab::BackendKind::OpenaiRealtimeWs => {
+                    "https://api.openai.com/v1".to_string()
+                }
+                vocab::BackendKind::AnthropicMessages => "https://api.anthropic.com/v1".to_string(),
+                vocab::BackendKind::OllamaChat => "http://127.0.0.1:11434".to_string(),
+                vocab::BackendKind::Stub => "stub://echo".to_string(),
+            };
+            let message = if raw.value.is_empty() {
+                format!("`base_url` of backend `{}` is empty", backend.name.value)
+            } else {
+                format!(
+                    "`base_url` `{}` of backend `{}` is not a URL",
+                    raw.value, backend.name.value
                 )
+            };
+            diags.push(
+                Diagnostic::new(Code::InvalidUrl, raw.span.clone(), message)
                 .with_label("expected `scheme://host[:port]/path`")
                 .with_help(format!(
                     "write an absolute URL, e.g. `base_url = \"{example}\"`"
