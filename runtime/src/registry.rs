@@ -156,3 +156,43 @@ pub(crate) fn snapshot_json(config: &Config, registry: &Registry) -> String {
     // Serializing plain strings and maps cannot fail.
     serde_json::to_string(&json).unwrap_or_else(|_| String::from("{\"aliases\":{}}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow::Borrowed as B;
+
+    static CONFIG: Config = construct::config(
+        crate::Policy::WeightedRandom,
+        None,
+        B(&[]),
+        B(&[]),
+        B(&[]),
+        B(&[]),
+    );
+
+    #[test]
+    fn names_are_lowercased_and_sorted() {
+        let json = r#"{"aliases":{"Zed":{"model":"OpenAI/o3"},"abc":{"model":"groq/llama"}},"default":"ZED"}"#;
+        let r = Registry::parse(json, &CONFIG).expect("valid");
+        let names: Vec<_> = r.aliases.iter().map(Alias::name).collect();
+        assert_eq!(names, ["abc", "zed"]);
+        assert_eq!(r.alias("ZED").map(Alias::model), Some("openai/o3"));
+        assert_eq!(r.default.as_deref(), Some("zed"));
+    }
+
+    #[test]
+    fn case_clashes_are_rejected() {
+        let json = r#"{"aliases":{"a":{"model":"openai/o3"},"A":{"model":"openai/o4"}}}"#;
+        let err = Registry::parse(json, &CONFIG).expect_err("clash");
+        assert!(err.to_string().contains("LLMCFG_MODEL_REGISTRY"));
+    }
+
+    #[test]
+    fn snapshot_of_nothing() {
+        assert_eq!(
+            snapshot_json(&CONFIG, &Registry::default()),
+            r#"{"aliases":{}}"#
+        );
+    }
+}

@@ -962,3 +962,66 @@ pub(crate) fn referenced_vars<'a>(config: &'a Config, transported: &'a [Alias]) 
     names.dedup();
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow::Borrowed as B;
+    use std::collections::BTreeMap;
+
+    static ALIASES: &[Alias] = &[crate::config::construct::alias(
+        B("fast"),
+        B("openai/gpt-5-nano"),
+        None,
+        None,
+        B(&[]),
+    )];
+    static CONFIG: Config = crate::config::construct::config(
+        Policy::WeightedRandom,
+        None,
+        B(&[]),
+        B(&[]),
+        B(ALIASES),
+        B(&[]),
+    );
+
+    #[test]
+    fn resolver_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Resolver<'static>>();
+        assert_send_sync::<Resolved<'static>>();
+    }
+
+    #[test]
+    fn static_config_resolves_through_the_builtin_endpoint() {
+        let env: BTreeMap<String, String> =
+            [("OPENAI_API_KEY".to_string(), "k".to_string())].into();
+        let r = Resolver::builder(&CONFIG)
+            .env(env)
+            .seed(1)
+            .build()
+            .expect("resolver");
+        let resolved = r.resolve(None).expect("only alias");
+        assert_eq!(resolved.selection(), Selection::OnlyAlias);
+        assert_eq!(resolved.base_url(), "https://api.openai.com/v1");
+        assert_eq!(
+            resolved.to_string(),
+            "openai/gpt-5-nano (alias `fast`, the only alias) via built-in openai \
+             (https://api.openai.com/v1), key from env OPENAI_API_KEY"
+        );
+        assert_eq!(r.default_alias(), None);
+        assert!(r.alias("FAST").is_some());
+        assert!(r.transported_aliases().is_empty());
+        assert!(format!("{r:?}").starts_with("Resolver"));
+    }
+
+    #[test]
+    fn requests_from_strings() {
+        let req: Request<'_> = "fast".into();
+        assert_eq!(req.requested_model(), Some("fast"));
+        let req: Request<'_> = None.into();
+        assert_eq!(req, Request::new());
+        let req = Request::new().op(Op::Embeddings).features(&["x"]);
+        assert_eq!(req.needs().op, Some(Op::Embeddings));
+    }
+}
