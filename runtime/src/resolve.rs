@@ -636,10 +636,14 @@ impl<'c> Resolver<'c> {
         match credential {
             Some(credential) => KeySpec::Credential {
                 credential,
-                standard_var: backend
-                    .provider()
-                    .and_then(builtin)
-                    .and_then(|p| p.api_key_env),
+                // The provider's variable is needed only when the credential names none.
+                standard_var: match credential.api_key_env() {
+                    Some(_) => None,
+                    None => backend
+                        .provider()
+                        .and_then(builtin)
+                        .and_then(|p| p.api_key_env),
+                },
             },
             None => KeySpec::Unknown(reference),
         }
