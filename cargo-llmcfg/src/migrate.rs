@@ -259,6 +259,24 @@ fn add_credentials(llm: &mut Table, table: &str, added: &[(String, String)]) -> 
         t.set_position(first_backend);
         aot.push(t);
     }
+    if first_backend.is_some()
+        && let Some(Item::ArrayOfTables(backends)) = llm.get_mut("backends")
+        && let Some(backend) = backends.iter_mut().next()
+    {
+        // Comments right above the first backend stay with it; what is before them (a blank
+        // line, a file header) now goes before the new credentials.
+        let prefix = backend
+            .decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("\n")
+            .to_string();
+        let (head, attached) = split_attached_comments(&prefix);
+        backend.decor_mut().set_prefix(format!("\n{attached}"));
+        if let Some(first) = aot.iter_mut().next() {
+            first.decor_mut().set_prefix(head);
+        }
+    }
     let mut aot = Some(aot);
     if first_backend.is_some() {
         edit::rebuild_table(llm, |key, item| {
@@ -277,6 +295,19 @@ fn add_credentials(llm: &mut Table, table: &str, added: &[(String, String)]) -> 
         llm.insert("credentials", Item::ArrayOfTables(creds));
     }
     Ok(())
+}
+
+/// Splits a table's prefix decor into what comes before the comment lines directly above the
+/// header, and those comment lines.
+fn split_attached_comments(prefix: &str) -> (String, String) {
+    let lines: Vec<&str> = prefix.split_inclusive('\n').collect();
+    let attached = lines
+        .iter()
+        .rev()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .count();
+    let split = lines.len() - attached;
+    (lines[..split].concat(), lines[split..].concat())
 }
 
 #[cfg(test)]

@@ -134,10 +134,8 @@ pub(crate) fn render(format: MessageFormat, reports: &[Report], deny_warnings: b
             let color = color();
             for r in reports {
                 for d in &r.diagnostics {
-                    out.push_str(&render::graphical(&r.source, d, color));
-                    if !out.ends_with('\n') {
-                        out.push('\n');
-                    }
+                    out.push_str(render::graphical(&r.source, d, color).trim_end());
+                    out.push_str("\n\n");
                 }
             }
             out.push_str(&summary(&Totals::of(reports), deny_warnings));
