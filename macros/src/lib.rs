@@ -1,4 +1,10 @@
-//! Procedural macros of llmcfg. Depend on `llmcfg` and use `llmcfg::include_llm_config!`.
+//! Procedural macros of llmcfg. Depend on `llmcfg` and use `llmcfg::include_llm_config!`;
+//! this crate only parses arguments, reads the file, calls `llmcfg-core` and generates code.
+
+mod args;
+mod expand;
+mod load;
+mod report;
 
 use proc_macro::TokenStream;
 
@@ -6,6 +12,26 @@ use proc_macro::TokenStream;
 /// See the `llmcfg` crate documentation.
 #[proc_macro]
 pub fn include_llm_config(input: TokenStream) -> TokenStream {
-    let _ = input;
-    TokenStream::new()
+    include(input.into()).into()
+}
+
+/// The whole macro on `proc_macro2` tokens: arguments, file, validation, code.
+fn include(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let args = match syn::parse2::<args::Args>(input) {
+        Ok(args) => args,
+        Err(error) => return report::argument_error(&error),
+    };
+    let span = args.path.span();
+    let file = match load::load(std::env::var_os("CARGO_MANIFEST_DIR"), &args.path.value()) {
+        Ok(file) => file,
+        Err(message) => return report::argument_error(&syn::Error::new(span, message)),
+    };
+    let options = llmcfg_core::Options {
+        table: args.table.as_ref().map(syn::LitStr::value),
+    };
+    let report = llmcfg_core::check(&file.name, &file.text, &options);
+    let mut out = report::diagnostics(&report, span, args.deny_warnings);
+    out.extend(expand::items(&report.config, &report.source));
+    out.extend(load::dependency(&file, span));
+    out
 }

@@ -1,0 +1,446 @@
+//! Code generation: the `CONFIG` static and the `aliases`, `backends`, `credentials` and `env`
+//! modules, built from `&'static` data through `::llmcfg::__private`.
+//!
+//! Depends only on `llmcfg-core`, `quote` and `proc-macro2` so the benchmark can include it.
+
+use std::collections::HashSet;
+use std::fmt::Debug;
+
+use llmcfg_core::model::{Alias, Backend, Credential, LlmConfig};
+use llmcfg_core::vocab::{self, CredentialKind};
+use llmcfg_core::SourceFile;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// Every generated item. Also used for a config with errors (best effort: every name that was
+/// read gets its constant, so user code sees the real error rather than unresolved names) and
+/// for bad arguments (an empty config).
+pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
+    let g = Gen { config, source };
+    let credentials = g.credentials();
+    let backends = g.backends();
+    let aliases = g.aliases();
+    let env = g.env();
+    let config = g.config();
+    quote! {
+        #config
+        #aliases
+        #backends
+        #credentials
+        #env
+    }
+}
+
+struct Gen<'a> {
+    config: &'a LlmConfig,
+    source: &'a SourceFile,
+}
+
+fn p() -> TokenStream {
+    quote!(::llmcfg::__private)
+}
+
+/// `Borrowed("…")`.
+fn string(value: &str) -> TokenStream {
+    let p = p();
+    quote!(#p::Borrowed(#value))
+}
+
+/// `Some(Borrowed("…"))` or `None`.
+fn opt_string(value: Option<&str>) -> TokenStream {
+    let p = p();
+    match value {
+        Some(value) => {
+            let s = string(value);
+            quote!(#p::Some(#s))
+        }
+        None => quote!(#p::None),
+    }
+}
+
+/// `Borrowed(&[…])`.
+fn list(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    let p = p();
+    let items = items.into_iter();
+    quote!(#p::Borrowed(&[#(#items),*]))
+}
+
+/// `Enum::Variant` of a vocabulary value. The vocabulary enums are fieldless with derived
+/// `Debug`, which prints exactly the variant's identifier, so new words need no change here.
+fn word<T: Debug>(enum_name: &str, value: T) -> TokenStream {
+    let p = p();
+    let ty = Ident::new(enum_name, Span::call_site());
+    let variant = Ident::new(&format!("{value:?}"), Span::call_site());
+    quote!(#p::#ty::#variant)
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+fn codes<'s>(names: impl IntoIterator<Item = &'s str>) -> String {
+    names.into_iter().map(code).collect::<Vec<_>>().join(", ")
+}
+
+/// Constant identifiers for `names` (in the order given), skipping a name whose constant is
+/// already taken: valid configs never collide (the validator reports it), and a config with
+/// errors must not add a duplicate-definition error to the real one.
+fn const_idents<'s>(names: impl IntoIterator<Item = &'s str>) -> Vec<Option<Ident>> {
+    let mut seen = HashSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let constant = vocab::const_name(name);
+            seen.insert(constant.clone())
+                .then(|| format_ident!("{}", constant))
+        })
+        .collect()
+}
+
+impl Gen<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.source.location(offset).line
+    }
+
+    fn declared(&self, offset: usize) -> String {
+        if self.source.name().is_empty() {
+            return String::new();
+        }
+        format!(
+            "\n\nDeclared in `{}` line {}.",
+            self.source.name(),
+            self.line(offset)
+        )
+    }
+
+    fn config(&self) -> TokenStream {
+        let p = p();
+        let c = self.config;
+        let policy = word("Policy", c.default_policy);
+        let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
+        let env_vars = list(c.env_vars().into_iter().map(string));
+        let doc = if self.source.name().is_empty() {
+            "The llm config (empty: the macro's arguments are wrong).".to_string()
+        } else {
+            format!(
+                "The llm config of `{}` (table `[{}]`): {} credential(s), {} backend(s), {} alias(es); default policy `{}`{}.",
+                self.source.name(),
+                c.table,
+                c.credentials.len(),
+                c.backends.len(),
+                c.aliases.len(),
+                c.default_policy,
+                c.default_alias
+                    .as_ref()
+                    .map_or_else(String::new, |a| format!(", default alias `{}`", a.value)),
+            )
+        };
+        quote! {
+            #[doc = #doc]
+            #[allow(dead_code)]
+            pub static CONFIG: ::llmcfg::Config = #p::config(
+                #policy,
+                #default_alias,
+                #p::Borrowed(credentials::ALL),
+                #p::Borrowed(backends::ALL),
+                #p::Borrowed(aliases::ALL),
+                #env_vars,
+            );
+        }
+    }
+
+    fn credentials(&self) -> TokenStream {
+        let p = p();
+        let all = &self.config.credentials;
+        let values = all.iter().map(|c| {
+            let command = list(
+                c.command
+                    .iter()
+                    .flat_map(|cmd| cmd.value.iter())
+                    .map(|arg| string(arg)),
+            );
+            let name = string(&c.name.value);
+            let kind = word("CredentialKind", c.kind);
+            let env = opt_string(c.api_key_env.as_ref().map(|s| s.as_str()));
+            let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
+            let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
+            quote!(#p::credential(#name, #kind, #env, #secret, #path, #command))
+        });
+        let consts = self.constants(
+            all.iter().map(|c| c.name.as_str()),
+            all.iter().map(|c| self.credential_doc(c)),
+            quote!(::llmcfg::Credential),
+        );
+        module(
+            "credentials",
+            "The credentials of the config, by name: where each API key comes from (names only, never a key).",
+            "Every credential, in file order.",
+            quote!(::llmcfg::Credential),
+            values,
+            consts,
+        )
+    }
+
+    fn credential_doc(&self, c: &Credential) -> String {
+        let source = match c.kind {
+            CredentialKind::Env => match &c.api_key_env {
+                Some(env) => format!("the env var `{}`", env.value),
+                None => "an env var".to_string(),
+            },
+            CredentialKind::File => format!(
+                "the file `{}`",
+                c.path.as_ref().map_or("", |p| p.as_str())
+            ),
+            CredentialKind::Command => format!(
+                "the output of `{}`",
+                c.command.as_ref().map_or(String::new(), |cmd| cmd.value.join(" "))
+            ),
+        };
+        let mut doc = format!("Credential `{}`: the key comes from {source}", c.name.value);
+        if c.kind == CredentialKind::File
+            && let Some(env) = &c.api_key_env
+        {
+            doc.push_str(&format!(" (or the env var `{}` when set)", env.value));
+        }
+        if let Some(secret) = &c.secret {
+            doc.push_str(&format!(", else the secret `{}`", secret.value));
+        }
+        doc.push('.');
+        let users: Vec<&str> = self
+            .config
+            .backends
+            .iter()
+            .filter(|b| b.credential_ref.as_ref().is_some_and(|r| r.value == c.name.value))
+            .map(|b| b.name.as_str())
+            .collect();
+        if !users.is_empty() {
+            doc.push_str(&format!("\n\nUsed by {}.", codes(users)));
+        }
+        doc.push_str(&self.declared(c.name.span.start));
+        doc
+    }
+
+    fn backends(&self) -> TokenStream {
+        let p = p();
+        let all = &self.config.backends;
+        let values = all.iter().map(|b| {
+            let name = string(&b.name.value);
+            let kind = word("BackendKind", b.kind.value);
+            let url = string(&b.base_url.value);
+            let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
+            let credential = match self.config.credential_index(b) {
+                Some(i) => {
+                    let i = i as u32;
+                    quote!(#p::Some(#i))
+                }
+                None => quote!(#p::None),
+            };
+            let hosting = word("Hosting", b.hosting);
+            let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
+            let provider = opt_string(b.provider().map(|pr| pr.name));
+            let ops = list(b.ops.iter().map(|o| word("Op", o.value)));
+            let features = list(b.features.iter().map(|f| string(&f.value)));
+            let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
+            let (weight, priority) = (b.weight, b.priority);
+            quote!(#p::backend(
+                #name, #kind, #url, #credential_ref, #credential, #hosting, #model, #provider,
+                #ops, #features, #transports, #weight, #priority
+            ))
+        });
+        let consts = self.constants(
+            all.iter().map(|b| b.name.as_str()),
+            all.iter().map(|b| self.backend_doc(b)),
+            quote!(::llmcfg::Backend),
+        );
+        module(
+            "backends",
+            "The backends (endpoints) of the config, by name.",
+            "Every backend, in file order (the order `Alias::candidates` indexes).",
+            quote!(::llmcfg::Backend),
+            values,
+            consts,
+        )
+    }
+
+    fn backend_doc(&self, b: &Backend) -> String {
+        let mut doc = format!("Backend `{}`: `{}`", b.name.value, b.kind.value);
+        if !b.base_url.value.is_empty() {
+            doc.push_str(&format!(" at <{}>", b.base_url.value));
+        }
+        doc.push_str(&format!(" ({}).", b.hosting));
+        if let Some(model) = &b.model {
+            doc.push_str(&format!("\n\nModel: `{}`.", model.value));
+        }
+        match &b.credential_ref {
+            Some(r) => {
+                let env = self
+                    .config
+                    .credential(&r.value)
+                    .and_then(|c| c.api_key_env.as_ref())
+                    .map_or_else(String::new, |e| format!(" (env var `{}`)", e.value));
+                doc.push_str(&format!("\n\nCredential: `{}`{env}.", r.value));
+            }
+            None => doc.push_str("\n\nNo credential (no-auth backend)."),
+        }
+        if !b.ops.is_empty() {
+            doc.push_str(&format!(
+                "\n\nOps: {}.",
+                codes(b.ops.iter().map(|o| o.value.as_str()))
+            ));
+        }
+        doc.push_str(&format!(
+            " Weight {}, priority {}.",
+            b.weight, b.priority
+        ));
+        doc.push_str(&self.declared(b.name.span.start));
+        doc
+    }
+
+    fn aliases(&self) -> TokenStream {
+        let p = p();
+        let order = self.config.aliases_by_name();
+        let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
+        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.config.candidates(a)).collect();
+        let values = sorted.iter().zip(&candidates).map(|(a, candidates)| {
+            let name = string(&a.name.value);
+            let model = string(&a.model.value);
+            let secret = opt_string(a.secret.as_ref().map(|s| s.as_str()));
+            let backend = opt_string(a.backend.as_ref().map(|s| s.as_str()));
+            let candidates = list(candidates.iter().map(|&i| {
+                let i = i as u32;
+                quote!(#i)
+            }));
+            quote!(#p::alias(#name, #model, #secret, #backend, #candidates))
+        });
+        let consts = self.constants(
+            sorted.iter().map(|a| a.name.as_str()),
+            sorted
+                .iter()
+                .zip(&candidates)
+                .map(|(a, c)| self.alias_doc(a, c)),
+            quote!(::llmcfg::Alias),
+        );
+        module(
+            "aliases",
+            "The model aliases of the config: `aliases::FAST.name()` is `\"fast\"`, checked at compile time.",
+            "Every alias, sorted by name.",
+            quote!(::llmcfg::Alias),
+            values,
+            consts,
+        )
+    }
+
+    fn alias_doc(&self, a: &Alias, candidates: &[usize]) -> String {
+        let mut doc = format!("Alias `{}` → `{}`.", a.name.value, a.model.value);
+        if let Some(secret) = &a.secret {
+            doc.push_str(&format!("\n\nSecret: `{}`.", secret.value));
+        }
+        if let Some(backend) = &a.backend {
+            doc.push_str(&format!("\n\nPinned to backend `{}`.", backend.value));
+        } else {
+            let served: Vec<&str> = candidates
+                .iter()
+                .filter_map(|&i| self.config.backends.get(i))
+                .map(|b| b.name.as_str())
+                .collect();
+            if served.is_empty() {
+                doc.push_str(&format!(
+                    "\n\nServed by the built-in `{}` endpoint.",
+                    a.provider()
+                ));
+            } else {
+                doc.push_str(&format!("\n\nServed by {}.", codes(served)));
+            }
+        }
+        if self
+            .config
+            .default_alias
+            .as_ref()
+            .is_some_and(|d| d.value == a.name.value)
+        {
+            doc.push_str("\n\nThe default alias.");
+        }
+        doc.push_str(&self.declared(a.name.span.start));
+        doc
+    }
+
+    fn env(&self) -> TokenStream {
+        // A value that is not an env-var name is reported (it may even be a pasted key), and
+        // must not become an identifier.
+        let vars: Vec<&str> = self
+            .config
+            .env_vars()
+            .into_iter()
+            .filter(|v| vocab::is_env_var_name(v))
+            .collect();
+        let idents = const_idents(vars.iter().copied());
+        let consts = vars.iter().zip(&idents).filter_map(|(var, ident)| {
+            let ident = ident.as_ref()?;
+            let users = self
+                .config
+                .credentials
+                .iter()
+                .filter(|c| c.api_key_env.as_ref().is_some_and(|e| e.value == *var))
+                .map(|c| c.name.as_str());
+            let doc = format!(
+                "`{var}`: the env var holding the API key of credential(s) {}. The name, never the value.",
+                codes(users)
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub const #ident: &str = #var;
+            })
+        });
+        quote! {
+            /// The env-var names the config reads (names only: the macro never reads a value).
+            #[allow(dead_code)]
+            pub mod env {
+                /// Every env-var name, sorted.
+                pub const ALL: &[&str] = &[#(#vars),*];
+                #(#consts)*
+            }
+        }
+    }
+
+    /// `pub const NAME: &T = &ALL[i];` for each entry, with its doc.
+    fn constants<'s>(
+        &self,
+        names: impl Iterator<Item = &'s str>,
+        docs: impl Iterator<Item = String>,
+        ty: TokenStream,
+    ) -> Vec<TokenStream> {
+        let idents = const_idents(names);
+        idents
+            .into_iter()
+            .zip(docs)
+            .enumerate()
+            .filter_map(|(i, (ident, doc))| {
+                let ident = ident?;
+                Some(quote! {
+                    #[doc = #doc]
+                    pub const #ident: &#ty = &ALL[#i];
+                })
+            })
+            .collect()
+    }
+}
+
+fn module(
+    name: &str,
+    doc: &str,
+    all_doc: &str,
+    ty: TokenStream,
+    values: impl Iterator<Item = TokenStream>,
+    consts: Vec<TokenStream>,
+) -> TokenStream {
+    let name = Ident::new(name, Span::call_site());
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        pub mod #name {
+            #[doc = #all_doc]
+            pub static ALL: &[#ty] = &[#(#values),*];
+            #(#consts)*
+        }
+    }
+}

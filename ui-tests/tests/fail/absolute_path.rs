@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("/etc/llm.toml");
+
+fn main() {}

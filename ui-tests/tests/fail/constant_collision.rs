@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/constant_collision.toml");
+
+fn main() {}

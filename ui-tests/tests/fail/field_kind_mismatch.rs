@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/field_kind_mismatch.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/invalid_alias_name.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/legacy_api_key_env.toml");
+
+fn main() {}

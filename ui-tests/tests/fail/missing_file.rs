@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/no_such_file.toml");
+
+fn main() {}

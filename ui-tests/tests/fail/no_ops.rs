@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/no_ops.toml");
+
+fn main() {}

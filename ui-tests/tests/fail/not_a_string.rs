@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!(llm_toml);
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/plaintext_secret.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/remote_discovery_url.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/toml_syntax.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/unknown_hosting.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/llm.toml", tabel = "llm");
+
+fn main() {}

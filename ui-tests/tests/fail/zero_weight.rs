@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/zero_weight.toml", deny_warnings = true);
+
+fn main() {}
