@@ -49,14 +49,13 @@ pub(crate) fn check_target(target: &Target) -> Result<Report, String> {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let targets =
-        match discover::discover(&args.configs, args.table.as_deref(), args.workspace) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return crate::exit::USAGE;
-            }
-        };
+    let targets = match discover::discover(&args.configs, args.table.as_deref(), args.workspace) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::exit::USAGE;
+        }
+    };
     let mut reports = Vec::with_capacity(targets.len());
     let mut io_failed = false;
     for target in &targets {

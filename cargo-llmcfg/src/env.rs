@@ -121,7 +121,10 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
             }));
         }
         EnvOutput::Dotenv => {
-            println!("# Env vars read by {} (names only; fill in values, never commit them).", report.source.name());
+            println!(
+                "# Env vars read by {} (names only; fill in values, never commit them).",
+                report.source.name()
+            );
             for (name, refs) in &vars {
                 for r in refs {
                     println!("# {r}");

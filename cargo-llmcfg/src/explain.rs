@@ -26,7 +26,11 @@ pub(crate) fn explanation(code: Code) -> String {
 
 pub(crate) fn run(args: &ExplainArgs) -> u8 {
     let Some(name) = &args.code else {
-        let width = Code::ALL.iter().map(|c| c.as_str().len()).max().unwrap_or(0);
+        let width = Code::ALL
+            .iter()
+            .map(|c| c.as_str().len())
+            .max()
+            .unwrap_or(0);
         for code in Code::ALL {
             println!(
                 "{:width$}  {:7}  {}",

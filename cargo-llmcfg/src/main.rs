@@ -72,7 +72,11 @@ fn main() -> ExitCode {
         Err(err) => {
             // Prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::CLEAN });
+            return ExitCode::from(if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::CLEAN
+            });
         }
     };
     let code = match cli.command {

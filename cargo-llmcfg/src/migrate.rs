@@ -58,7 +58,10 @@ fn migrate_target(target: &Target, write: bool) -> u8 {
             return crate::exit::USAGE;
         }
     };
-    let table = target.table.as_deref().unwrap_or(llmcfg_core::DEFAULT_TABLE);
+    let table = target
+        .table
+        .as_deref()
+        .unwrap_or(llmcfg_core::DEFAULT_TABLE);
     let migrated = match migrate_text(&text, table) {
         Ok(m) => m,
         Err(e) => {
@@ -174,7 +177,11 @@ pub(crate) fn migrate_text(text: &str, table: &str) -> Result<String, String> {
 }
 
 fn migrate_backend(t: &mut Table, plan: &mut Plan) -> bool {
-    let Some(env) = t.get("api_key_env").and_then(Item::as_str).map(str::to_string) else {
+    let Some(env) = t
+        .get("api_key_env")
+        .and_then(Item::as_str)
+        .map(str::to_string)
+    else {
         return false;
     };
     let has_ref = t.contains_key("credential_ref");
@@ -195,7 +202,11 @@ fn migrate_backend(t: &mut Table, plan: &mut Plan) -> bool {
 }
 
 fn migrate_inline_backend(t: &mut InlineTable, plan: &mut Plan) -> bool {
-    let Some(env) = t.get("api_key_env").and_then(Value::as_str).map(str::to_string) else {
+    let Some(env) = t
+        .get("api_key_env")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return false;
     };
     let has_ref = t.contains_key("credential_ref");

@@ -141,8 +141,7 @@ fn commit(target: &Target, name: &str, doc: &DocumentMut) -> Result<(), Failure>
             edit::render_errors(&report)
         )));
     }
-    edit::write_atomic(&target.path, &text)
-        .map_err(|e| usage(format!("cannot write {name}: {e}")))
+    edit::write_atomic(&target.path, &text).map_err(|e| usage(format!("cannot write {name}: {e}")))
 }
 
 fn check_secret(secret: &str) -> Result<(), Failure> {
@@ -305,7 +304,9 @@ fn remove(args: &NameArgs) -> Result<u8, Failure> {
     }
     commit(&target, &name, &doc)?;
     if args.out.json() {
-        print_json(&json!({ "file": name, "removed": alias, "default_alias_removed": was_default }));
+        print_json(
+            &json!({ "file": name, "removed": alias, "default_alias_removed": was_default }),
+        );
     } else {
         println!("removed {alias} from {name}");
         if was_default {

@@ -97,10 +97,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// `error: 3 errors, 1 warning in 2 files` / `ok: 2 configs checked`.
 pub(crate) fn summary(t: &Totals, deny_warnings: bool) -> String {
     if t.errors == 0 && t.warnings == 0 {
-        return format!(
-            "ok: {} checked",
-            plural(t.configs, "config", "configs")
-        );
+        return format!("ok: {} checked", plural(t.configs, "config", "configs"));
     }
     let mut parts = Vec::new();
     if t.errors > 0 {

@@ -182,11 +182,7 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
                 let key = r
                     .key_source()
                     .map_or_else(|| "no key needed".to_string(), |k| format!("key from {k}"));
-                println!(
-                    "chosen:   {} {} ({key})",
-                    r.endpoint().name(),
-                    r.base_url()
-                );
+                println!("chosen:   {} {} ({key})", r.endpoint().name(), r.base_url());
             }
             Err(e) => eprintln!("error: {e}"),
         }

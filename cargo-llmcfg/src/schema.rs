@@ -57,9 +57,7 @@ fn transports() -> Value {
 }
 
 fn credential() -> Value {
-    let kind_is = |kind: CredentialKind| {
-        json!({ "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] })
-    };
+    let kind_is = |kind: CredentialKind| json!({ "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] });
     json!({
         "type": "object",
         "description": "A named source of an API key: the NAME of an env var, never a key.",

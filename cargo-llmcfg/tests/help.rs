@@ -42,7 +42,10 @@ fn every_subcommand_has_help() {
 #[test]
 fn works_as_cargo_subcommand_and_reports_usage_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let direct = cli(dir.path()).args(["explain", "no-ops"]).output().expect("runs");
+    let direct = cli(dir.path())
+        .args(["explain", "no-ops"])
+        .output()
+        .expect("runs");
     let via_cargo = cli(dir.path())
         .args(["llmcfg", "explain", "no-ops"])
         .output()

@@ -37,7 +37,11 @@ fn every_legacy_corpus_file_round_trips() {
         let after = std::fs::read_to_string(dir.path().join("llm.toml")).expect("read");
         for comment in text.lines().filter(|l| l.contains('#')) {
             let comment = &comment[comment.find('#').unwrap_or(0)..];
-            assert!(after.contains(comment), "{}: lost {comment}", file.display());
+            assert!(
+                after.contains(comment),
+                "{}: lost {comment}",
+                file.display()
+            );
         }
         let check = with_table(&["check", "--config", "llm.toml", "--message-format", "short"]);
         assert!(

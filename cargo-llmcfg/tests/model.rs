@@ -41,7 +41,10 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn register_list_default_remove() {
     let dir = setup();
-    let out = run(dir.path(), &["register", " Fast ", "--model", "openai/gpt-5-nano"]);
+    let out = run(
+        dir.path(),
+        &["register", " Fast ", "--model", "openai/gpt-5-nano"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = run(
         dir.path(),
@@ -50,21 +53,37 @@ fn register_list_default_remove() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = run(
         dir.path(),
-        &["register", "pinned", "--model", "openai/gpt-4o-mini", "--backend", "openai-chat"],
+        &[
+            "register",
+            "pinned",
+            "--model",
+            "openai/gpt-4o-mini",
+            "--backend",
+            "openai-chat",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!("model_registered_file", read(dir.path()));
     let list = run(dir.path(), &["list"]);
     insta::assert_snapshot!("model_list", stdout(&list));
     // Re-registering replaces the entry in place.
-    let out = run(dir.path(), &["register", "fast", "--model", "openai/gpt-4o"]);
+    let out = run(
+        dir.path(),
+        &["register", "fast", "--model", "openai/gpt-4o"],
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(read(dir.path()).contains("fast = { model = \"openai/gpt-4o\" }\nsmart"));
-    assert_eq!(run(dir.path(), &["default", "smart"]).status.code(), Some(0));
+    assert_eq!(
+        run(dir.path(), &["default", "smart"]).status.code(),
+        Some(0)
+    );
     assert!(read(dir.path()).contains("default_alias = \"smart\""));
     assert_eq!(run(dir.path(), &["remove", "smart"]).status.code(), Some(0));
     let text = read(dir.path());
-    assert!(!text.contains("smart") && !text.contains("default_alias"), "{text}");
+    assert!(
+        !text.contains("smart") && !text.contains("default_alias"),
+        "{text}"
+    );
     assert!(text.starts_with("# Team config — keep the comments.\n"));
     assert!(text.contains("# Our OpenAI endpoint.\n"));
     assert!(text.contains("\"weighted_random\" # the default\n"));
@@ -82,7 +101,14 @@ fn invalid_edits_are_refused_and_leave_the_file_alone() {
     assert_eq!(bad_name.status.code(), Some(2));
     let bad_backend = run(
         dir.path(),
-        &["register", "fast", "--model", "openai/x", "--backend", "nope"],
+        &[
+            "register",
+            "fast",
+            "--model",
+            "openai/x",
+            "--backend",
+            "nope",
+        ],
     );
     assert_eq!(bad_backend.status.code(), Some(1));
     assert!(stderr(&bad_backend).contains("unknown-backend-ref"));
@@ -90,7 +116,14 @@ fn invalid_edits_are_refused_and_leave_the_file_alone() {
     assert_eq!(bad_model.status.code(), Some(1));
     let missing_secret = run(
         dir.path(),
-        &["register", "fast", "--model", "openai/x", "--secret", "openai-creds"],
+        &[
+            "register",
+            "fast",
+            "--model",
+            "openai/x",
+            "--secret",
+            "openai-creds",
+        ],
     );
     assert_eq!(missing_secret.status.code(), Some(1));
     assert!(stderr(&missing_secret).contains("secret `openai-creds` is not in the secret store"));
@@ -106,13 +139,23 @@ fn secrets_are_linked_by_name_only() {
     store
         .set(
             "openai-creds",
-            [("OPENAI_API_KEY", llmcfg::store::SecretString::from("sk-canary-value".to_string()))],
+            [(
+                "OPENAI_API_KEY",
+                llmcfg::store::SecretString::from("sk-canary-value".to_string()),
+            )],
             llmcfg::store::Visibility::Private,
         )
         .expect("set");
     let out = run(
         dir.path(),
-        &["register", "fast", "--model", "openai/gpt-5-nano", "--secret", "openai-creds"],
+        &[
+            "register",
+            "fast",
+            "--model",
+            "openai/gpt-5-nano",
+            "--secret",
+            "openai-creds",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = read(dir.path());
@@ -128,7 +171,10 @@ fn secrets_are_linked_by_name_only() {
 #[test]
 fn list_includes_transported_aliases() {
     let dir = setup();
-    run(dir.path(), &["register", "fast", "--model", "openai/gpt-5-nano"]);
+    run(
+        dir.path(),
+        &["register", "fast", "--model", "openai/gpt-5-nano"],
+    );
     let out = cli(dir.path())
         .env(
             "LLMCFG_MODEL_REGISTRY",
@@ -147,7 +193,15 @@ fn list_includes_transported_aliases() {
 fn register_creates_a_missing_config_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = cli(dir.path())
-        .args(["model", "register", "local", "--model", "ollama/llama3.1", "--config", "new.toml"])
+        .args([
+            "model",
+            "register",
+            "local",
+            "--model",
+            "ollama/llama3.1",
+            "--config",
+            "new.toml",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -152,9 +152,8 @@ fn finds_exactly_the_three_packages_configs() {
     let github = stdout(&github);
     for (file, code, line, col) in &expected {
         assert!(
-            github.contains(&format!(
-                "::error file={file},line={line},col={col},"
-            )) && github.contains(&format!("title=llmcfg({code})::")),
+            github.contains(&format!("::error file={file},line={line},col={col},"))
+                && github.contains(&format!("title=llmcfg({code})::")),
             "{file} {code} in\n{github}"
         );
     }
