@@ -43,14 +43,19 @@ fn spec(n: usize) -> Cfg {
         );
     }
     for j in 0..n {
-        cfg = cfg.alias(alias(&format!("alias-{j}"), &format!("openai/model-{}", j / 2)));
+        cfg = cfg.alias(alias(
+            &format!("alias-{j}"),
+            &format!("openai/model-{}", j / 2),
+        ));
     }
     cfg.default_alias("alias-0")
 }
 
 /// The same config as TOML.
 fn toml_text(cfg: &Cfg) -> String {
-    let mut out = String::from("[llm]\ndefault_policy = \"weighted_random\"\ndefault_alias = \"alias-0\"\n\n");
+    let mut out = String::from(
+        "[llm]\ndefault_policy = \"weighted_random\"\ndefault_alias = \"alias-0\"\n\n",
+    );
     for c in &cfg.creds {
         out += &format!(
             "[[llm.credentials]]\nname = \"{}\"\nkind = \"env\"\napi_key_env = \"{}\"\n\n",
@@ -132,7 +137,10 @@ impl Baseline {
         let _ = file.llm.default_alias;
         let mut by_model: HashMap<String, Vec<BackendDef>> = HashMap::new();
         for b in file.llm.backends {
-            by_model.entry(b.model.clone().unwrap_or_default()).or_default().push(b);
+            by_model
+                .entry(b.model.clone().unwrap_or_default())
+                .or_default()
+                .push(b);
         }
         Baseline {
             aliases: file
@@ -157,7 +165,11 @@ impl Baseline {
         let model = self.aliases.get(&alias.to_lowercase())?;
         let backends = self.by_model.get(model)?;
         let total: u64 = backends.iter().map(|b| u64::from(b.weight)).sum();
-        let mut x = self.rng.get().wrapping_mul(6364136223846793005).wrapping_add(1);
+        let mut x = self
+            .rng
+            .get()
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1);
         self.rng.set(x);
         x = (x >> 33) % total.max(1);
         let mut pick = &backends[0];
@@ -188,13 +200,17 @@ fn bench(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(2));
     for (n, config, text) in &built {
-        let names: Vec<String> = (0..64).map(|k| format!("alias-{}", (k * 7919) % n)).collect();
+        let names: Vec<String> = (0..64)
+            .map(|k| format!("alias-{}", (k * 7919) % n))
+            .collect();
         let resolver = Resolver::new(config).expect("resolver");
         let mut k = 0usize;
         group.bench_with_input(BenchmarkId::new("llmcfg", n), n, |b, _| {
             b.iter(|| {
                 k = (k + 1) % names.len();
-                let r = resolver.resolve(black_box(names[k].as_str())).expect("resolves");
+                let r = resolver
+                    .resolve(black_box(names[k].as_str()))
+                    .expect("resolves");
                 black_box(r.base_url());
                 r.into_api_key()
             })
@@ -204,7 +220,9 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("baseline", n), n, |b, _| {
             b.iter(|| {
                 k = (k + 1) % names.len();
-                baseline.resolve(black_box(names[k].as_str())).expect("resolves")
+                baseline
+                    .resolve(black_box(names[k].as_str()))
+                    .expect("resolves")
             })
         });
     }
