@@ -14,7 +14,8 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 /// A config with `n` backends and `n` aliases (each alias bound to its own backend's model),
 /// and one credential per ten backends.
 fn config(n: usize) -> String {
-    let mut toml = String::from("[llm]\ndefault_policy = \"weighted_random\"\ndefault_alias = \"alias-0\"\n");
+    let mut toml =
+        String::from("[llm]\ndefault_policy = \"weighted_random\"\ndefault_alias = \"alias-0\"\n");
     let credentials = n.div_ceil(10);
     for c in 0..credentials {
         let _ = write!(

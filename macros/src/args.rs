@@ -115,9 +115,7 @@ help: write the path relative to the crate root, e.g. `include_llm_config!(\"llm
             )),
         };
     }
-    Err(input.error(format!(
-        "the config path must be a string literal\n{USAGE}"
-    )))
+    Err(input.error(format!("the config path must be a string literal\n{USAGE}")))
 }
 
 fn option_name(input: ParseStream<'_>) -> syn::Result<Ident> {
@@ -198,11 +196,18 @@ mod tests {
 
     #[test]
     fn path_and_options() {
-        let args = parse(quote!("config.toml", table = "spearlet.llm", deny_warnings = true,))
-            .map_err(|e| e.to_string());
+        let args = parse(quote!(
+            "config.toml",
+            table = "spearlet.llm",
+            deny_warnings = true,
+        ))
+        .map_err(|e| e.to_string());
         let args = args.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(args.path.value(), "config.toml");
-        assert_eq!(args.table.map(|t| t.value()).as_deref(), Some("spearlet.llm"));
+        assert_eq!(
+            args.table.map(|t| t.value()).as_deref(),
+            Some("spearlet.llm")
+        );
         assert!(args.deny_warnings);
     }
 

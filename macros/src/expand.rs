@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 use std::fmt::Debug;
 
+use llmcfg_core::SourceFile;
 use llmcfg_core::model::{Alias, Backend, Credential, LlmConfig};
 use llmcfg_core::vocab::{self, CredentialKind};
-use llmcfg_core::SourceFile;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -187,13 +187,14 @@ impl Gen<'_> {
                 Some(env) => format!("the env var `{}`", env.value),
                 None => "an env var".to_string(),
             },
-            CredentialKind::File => format!(
-                "the file `{}`",
-                c.path.as_ref().map_or("", |p| p.as_str())
-            ),
+            CredentialKind::File => {
+                format!("the file `{}`", c.path.as_ref().map_or("", |p| p.as_str()))
+            }
             CredentialKind::Command => format!(
                 "the output of `{}`",
-                c.command.as_ref().map_or(String::new(), |cmd| cmd.value.join(" "))
+                c.command
+                    .as_ref()
+                    .map_or(String::new(), |cmd| cmd.value.join(" "))
             ),
         };
         let mut doc = format!("Credential `{}`: the key comes from {source}", c.name.value);
@@ -210,7 +211,11 @@ impl Gen<'_> {
             .config
             .backends
             .iter()
-            .filter(|b| b.credential_ref.as_ref().is_some_and(|r| r.value == c.name.value))
+            .filter(|b| {
+                b.credential_ref
+                    .as_ref()
+                    .is_some_and(|r| r.value == c.name.value)
+            })
             .map(|b| b.name.as_str())
             .collect();
         if !users.is_empty() {
@@ -288,10 +293,7 @@ impl Gen<'_> {
                 codes(b.ops.iter().map(|o| o.value.as_str()))
             ));
         }
-        doc.push_str(&format!(
-            " Weight {}, priority {}.",
-            b.weight, b.priority
-        ));
+        doc.push_str(&format!(" Weight {}, priority {}.", b.weight, b.priority));
         doc.push_str(&self.declared(b.name.span.start));
         doc
     }
@@ -300,7 +302,8 @@ impl Gen<'_> {
         let p = p();
         let order = self.config.aliases_by_name();
         let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
-        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.config.candidates(a)).collect();
+        let candidates: Vec<Vec<usize>> =
+            sorted.iter().map(|a| self.config.candidates(a)).collect();
         let values = sorted.iter().zip(&candidates).map(|(a, candidates)| {
             let name = string(&a.name.value);
             let model = string(&a.model.value);

@@ -38,9 +38,11 @@ e.g. `\"llm.toml\"` or `\"../config/llm.toml\"`"
         ));
     }
     let Some(manifest_dir) = manifest_dir else {
-        return Err("`CARGO_MANIFEST_DIR` is not set: `include_llm_config!` resolves its path \
+        return Err(
+            "`CARGO_MANIFEST_DIR` is not set: `include_llm_config!` resolves its path \
 relative to the crate root and must be built by cargo"
-            .to_string());
+                .to_string(),
+        );
     };
     let full: PathBuf = PathBuf::from(manifest_dir).join(relative);
     let shown = full.display();
@@ -76,7 +78,12 @@ help: name the TOML file itself, e.g. `\"{}/llm.toml\"`",
             let at = error.utf8_error().valid_up_to();
             let bytes = error.as_bytes();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            let column = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             return Err(format!(
                 "config file `{written}` is not UTF-8: invalid byte at {written}:{line}:{column}\n\
 help: TOML files must be UTF-8; re-save the file as UTF-8"
@@ -138,6 +145,9 @@ mod tests {
         assert!(err(Some(&dir), "nope.toml").contains("not found"));
         assert!(err(Some(&dir), "sub").contains("is a directory"));
         let e = err(Some(&dir), "latin1.toml");
-        assert!(e.contains("not UTF-8") && e.contains("latin1.toml:2:6"), "{e}");
+        assert!(
+            e.contains("not UTF-8") && e.contains("latin1.toml:2:6"),
+            "{e}"
+        );
     }
 }
