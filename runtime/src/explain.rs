@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::error::Reason;
-use crate::resolve::Selection;
+use crate::request::Selection;
 use crate::{Op, Policy};
 
 /// What the resolver would do with a request.

@@ -23,6 +23,7 @@ mod key;
 #[cfg(feature = "load")]
 mod load;
 mod registry;
+mod request;
 mod resolve;
 mod select;
 pub mod source;
@@ -41,9 +42,8 @@ pub use llmcfg_core::vocab::{PROVIDERS, Provider};
 #[cfg(feature = "load")]
 pub use load::LoadError;
 pub use registry::REGISTRY_VAR;
-pub use resolve::{
-    DEFAULT_MODEL_VAR, Endpoint, Request, Resolved, Resolver, ResolverBuilder, Selection,
-};
+pub use request::{Endpoint, Request, Resolved, Selection};
+pub use resolve::{DEFAULT_MODEL_VAR, Resolver, ResolverBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 
 #[cfg(feature = "macros")]
