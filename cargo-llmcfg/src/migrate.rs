@@ -25,6 +25,9 @@ pub(crate) struct MigrateArgs {
     /// The config file (default: found as `check` finds configs).
     #[arg(value_name = "PATH")]
     pub(crate) path: Option<PathBuf>,
+    /// The config file, as the other subcommands take it (same as PATH).
+    #[arg(long = "config", value_name = "PATH", conflicts_with = "path")]
+    pub(crate) config: Option<PathBuf>,
     /// The dotted path of the llm table inside the file, e.g. `spearlet.llm`.
     #[arg(long, value_name = "TABLE")]
     pub(crate) table: Option<String>,
@@ -34,7 +37,7 @@ pub(crate) struct MigrateArgs {
 }
 
 pub(crate) fn run(args: &MigrateArgs) -> u8 {
-    let configs: Vec<PathBuf> = args.path.iter().cloned().collect();
+    let configs: Vec<PathBuf> = args.path.iter().chain(&args.config).cloned().collect();
     let targets = match discover::discover(&configs, args.table.as_deref(), false) {
         Ok(t) => t,
         Err(e) => {
