@@ -278,7 +278,9 @@ pub fn provider_of_backend(kind: BackendKind, base_url: &str) -> Option<&'static
 /// The host of a URL written as `scheme://host[:port][/path]`, without parsing it fully.
 pub fn url_host(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
+    // `\` ends the authority too, as URL parsers (WHATWG, the `url` crate) read it in http(s)
+    // and ws(s) URLs: `http://evil.example\@127.0.0.1/` goes to evil.example.
+    let authority = rest.split(['/', '?', '#', '\\']).next()?;
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split_once(']')?.0
@@ -290,10 +292,11 @@ pub fn url_host(url: &str) -> Option<&str> {
 
 /// Whether `host` names this machine (loopback), where plain `http://` keeps a key local.
 pub fn is_loopback_host(host: &str) -> bool {
+    // An IP literal, not a prefix: `127.evil.example` is a DNS name like any other.
     host.eq_ignore_ascii_case("localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0:0:0:0:0:0:0:1"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Splits `provider/model` at the first `/`. Model parts may contain further slashes
