@@ -1,5 +1,4 @@
-//! Snapshots of `--help` for every subcommand this crate's CLI owns (the `secrets` family has
-//! its own tests).
+//! Snapshots of `--help` for every subcommand.
 
 mod common;
 
@@ -18,6 +17,11 @@ const COMMANDS: &[&[&str]] = &[
     &["env"],
     &["schema"],
     &["explain"],
+    &["secrets"],
+    &["secrets", "set"],
+    &["secrets", "show"],
+    &["secrets", "list"],
+    &["secrets", "delete"],
 ];
 
 #[test]
