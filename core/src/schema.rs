@@ -415,7 +415,12 @@ fn read_backend(
             }
             "priority" => {
                 priority = r
-                    .integer("priority", value, (i64::from(i32::MIN), i64::from(i32::MAX)), 0)
+                    .integer(
+                        "priority",
+                        value,
+                        (i64::from(i32::MIN), i64::from(i32::MAX)),
+                        0,
+                    )
                     .map_or(0, |p| p as i32)
             }
             "api_key_env" => legacy = Some((key.span().start..value.span().end, value)),
@@ -470,8 +475,7 @@ fn read_backend(
             // Only a stub may go without a URL; a backend that names no kind at all most
             // likely is not one, so both omissions are reported in one pass.
             let may_omit = kind.value == BackendKind::Stub && (kind_known || kind_written);
-            if !may_omit && !table.iter().any(|(k, _)| k.get_ref() == "base_url")
-            {
+            if !may_omit && !table.iter().any(|(k, _)| k.get_ref() == "base_url") {
                 missing(r, &span, &what, "base_url", "\"https://api.openai.com/v1\"");
             }
             Spanned::new(String::new(), span.clone())
@@ -696,7 +700,7 @@ fn read_discovery(r: &mut Reader, config: &mut LlmConfig, value: &RawValue<'_>) 
         r.push(
             Diagnostic::new(Code::WrongType, value.span(), "`discovery` must be a table")
                 .with_label("expected a table")
-            .with_help(format!("write `[{}.discovery.ollama]`", r.table)),
+                .with_help(format!("write `[{}.discovery.ollama]`", r.table)),
         );
         return;
     };
@@ -964,7 +968,8 @@ mod tests {
     fn backend_without_kind_reports_missing_url_too() {
         let text = "[[llm.backends]]\nname = \"x\"\nops = [\"chat_completions\"]\n";
         assert_eq!(codes(text), ["missing-field", "missing-field"]);
-        let stub = "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = [\"chat_completions\"]\n";
+        let stub =
+            "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = [\"chat_completions\"]\n";
         assert!(codes(stub).is_empty());
     }
 
@@ -986,10 +991,15 @@ mod tests {
         assert!(help_of(url, "invalid-url").contains("\"https://api.openai.com/v1\""));
         let env = "[[llm.credentials]]\nname = \"c\"\napi_key_env = \"\"\n[[llm.backends]]\nname = \"b\"\nkind = \"stub\"\ncredential_ref = \"c\"\nops = [\"embeddings\"]\n";
         let h = help_of(env, "invalid-env-name");
-        assert!(h.starts_with("`api_key_env` is empty") && h.contains("OPENAI_API_KEY"), "{h}");
+        assert!(
+            h.starts_with("`api_key_env` is empty") && h.contains("OPENAI_API_KEY"),
+            "{h}"
+        );
         let ops = "[[llm.backends]]\nname = \"x\"\nkind = \"stub\"\nops = \"embeddings\"\n";
         assert!(help_of(ops, "wrong-type").contains("`ops = [\"embeddings\"]`"));
         let typo = "[llm]\ndefault_polcy = \"priority\"\n";
-        assert!(help_of(typo, "unknown-field").contains("rename `default_polcy` to `default_policy`"));
+        assert!(
+            help_of(typo, "unknown-field").contains("rename `default_polcy` to `default_policy`")
+        );
     }
 }

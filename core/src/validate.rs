@@ -207,10 +207,10 @@ fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
             };
             diags.push(
                 Diagnostic::new(Code::InvalidUrl, raw.span.clone(), message)
-                .with_label("expected `scheme://host[:port]/path`")
-                .with_help(format!(
-                    "write an absolute URL, e.g. `base_url = \"{example}\"`"
-                )),
+                    .with_label("expected `scheme://host[:port]/path`")
+                    .with_help(format!(
+                        "write an absolute URL, e.g. `base_url = \"{example}\"`"
+                    )),
             );
             return;
         }

@@ -75,9 +75,7 @@ fn header(path: &Path, text: &str) -> Header {
             let (l, c) = at
                 .split_once(':')
                 .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
-                .unwrap_or_else(|| {
-                    panic!("{}: bad LINE:COL `{at}` in {line:?}", path.display())
-                });
+                .unwrap_or_else(|| panic!("{}: bad LINE:COL `{at}` in {line:?}", path.display()));
             header.expect.push((code.to_string(), l, c));
         }
     }
@@ -225,7 +223,8 @@ fn spear_config_validates_unchanged() {
     let path = corpus_dir("valid").join(SPEAR);
     let text = std::fs::read_to_string(&path).expect("Spear's config is in the corpus");
     // The corpus copy must stay byte-identical to Spear's file when the shared copy is around.
-    let upstream = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/spear/config.toml");
+    let upstream =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/spear/config.toml");
     if let Ok(original) = std::fs::read(&upstream) {
         assert_eq!(
             text.as_bytes(),
@@ -258,7 +257,12 @@ fn spear_config_validates_unchanged() {
     let backends: Vec<(&str, Option<&str>)> = config
         .backends
         .iter()
-        .map(|b| (b.name.as_str(), b.credential_ref.as_ref().map(|r| r.as_str())))
+        .map(|b| {
+            (
+                b.name.as_str(),
+                b.credential_ref.as_ref().map(|r| r.as_str()),
+            )
+        })
         .collect();
     assert_eq!(
         backends,
@@ -275,7 +279,11 @@ fn spear_config_validates_unchanged() {
 
     // Under the default table the same file has no `[llm]`: exactly one table-not-found.
     let default = llmcfg_core::check("config.toml", &text, &Options::default());
-    let codes: Vec<&str> = default.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = default
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     assert_eq!(codes, ["table-not-found"], "{}", rendered(&default));
 }
 
@@ -291,7 +299,11 @@ fn every_diagnostic_of_the_corpus_is_well_formed() {
             assert!(!d.help.trim().is_empty(), "empty help\n{}", ctx());
             assert_eq!(d.severity, d.code.severity(), "{}", ctx());
             for r in &d.related {
-                assert!(r.span.start <= r.span.end && r.span.end <= text.len(), "{}", ctx());
+                assert!(
+                    r.span.start <= r.span.end && r.span.end <= text.len(),
+                    "{}",
+                    ctx()
+                );
             }
         }
     }
