@@ -93,6 +93,23 @@ pub(crate) fn render_errors(report: &Report) -> String {
         .join("\n\n")
 }
 
+/// An exclusive advisory lock on the directory of a config, held across a read-modify-write.
+/// The directory, not the file, is locked: the atomic rename replaces the file's inode, so a
+/// lock on the file would not exclude a writer that opened the new one.
+#[derive(Debug)]
+pub(crate) struct EditLock(#[allow(dead_code, reason = "held for its lock")] std::fs::File);
+
+/// Takes the [`EditLock`] of the directory holding `path`, waiting for other editors.
+pub(crate) fn lock(path: &Path) -> std::io::Result<EditLock> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let handle = std::fs::File::open(&dir)?;
+    fs4::FileExt::lock(&handle)?;
+    Ok(EditLock(handle))
+}
+
 /// Writes `text` to `path` atomically: a temp file in the same directory, flushed and synced,
 /// given the old file's permissions, then renamed over it.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {

@@ -103,16 +103,22 @@ fn alias_name(raw: &str) -> Result<String, Failure> {
     Ok(alias)
 }
 
-/// The config file of an edit; a missing `--config` file is created by `register`.
-fn target(args: &ConfigArgs, create: bool) -> Result<(Target, String, String), Failure> {
+/// The config file of an edit; a missing `--config` file is created by `register`. The returned
+/// lock is held until the edit is written, so concurrent `model` commands serialize.
+fn target(
+    args: &ConfigArgs,
+    create: bool,
+) -> Result<(Target, String, String, edit::EditLock), Failure> {
     let target = discover::one(args).map_err(|e| usage(e.to_string()))?;
     let name = discover::display(&target.path);
+    let lock = edit::lock(&target.path)
+        .map_err(|e| failed(format!("cannot lock {name} for editing: {e}")))?;
     let text = match std::fs::read_to_string(&target.path) {
         Ok(t) => t,
         Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(usage(format!("cannot read llm config {name}: {e}"))),
     };
-    Ok((target, name, text))
+    Ok((target, name, text, lock))
 }
 
 fn table_of(target: &Target) -> &str {
@@ -188,7 +194,7 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
     if let Some(secret) = &args.secret {
         check_secret(secret)?;
     }
-    let (target, name, text) = target(&args.config, true)?;
+    let (target, name, text, _lock) = target(&args.config, true)?;
     let mut doc = parse(&name, &text)?;
     let table = table_of(&target).to_string();
     let llm = edit::table_mut(&mut doc, &table, true)
@@ -285,7 +291,7 @@ fn set_alias(aliases: &mut Item, alias: &str, mut entry: InlineTable) -> Option<
 
 fn remove(args: &NameArgs) -> Result<u8, Failure> {
     let alias = alias_name(&args.alias)?;
-    let (target, name, text) = target(&args.config, false)?;
+    let (target, name, text, _lock) = target(&args.config, false)?;
     let mut doc = parse(&name, &text)?;
     let table = table_of(&target).to_string();
     let llm = edit::table_mut(&mut doc, &table, false)
@@ -318,7 +324,7 @@ fn remove(args: &NameArgs) -> Result<u8, Failure> {
 
 fn set_default(args: &NameArgs) -> Result<u8, Failure> {
     let alias = alias_name(&args.alias)?;
-    let (target, name, text) = target(&args.config, false)?;
+    let (target, name, text, _lock) = target(&args.config, false)?;
     let mut doc = parse(&name, &text)?;
     let table = table_of(&target).to_string();
     let llm = edit::table_mut(&mut doc, &table, false)
@@ -352,7 +358,7 @@ fn set_default(args: &NameArgs) -> Result<u8, Failure> {
 }
 
 fn list(args: &ListArgs) -> Result<u8, Failure> {
-    let (target, name, text) = target(&args.config, false)?;
+    let (target, name, text, _lock) = target(&args.config, false)?;
     let report = edit::validate(&name, &text, target.table.as_deref());
     let config = llmcfg::Config::from_report(report).map_err(|e| failed(e.to_string()))?;
     let resolver = llmcfg::Resolver::new(&config).map_err(|e| failed(e.to_string()))?;

@@ -208,3 +208,43 @@ fn register_creates_a_missing_config_file() {
     let text = std::fs::read_to_string(dir.path().join("new.toml")).expect("read");
     insta::assert_snapshot!("model_new_file", text);
 }
+
+#[test]
+fn concurrent_registers_keep_every_alias() {
+    let dir = setup();
+    let children: Vec<std::process::Child> = (0..8)
+        .map(|i| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-llmcfg"));
+            cmd.current_dir(dir.path())
+                .env("LLMCFG_SECRETS_DIR", dir.path().join(".secrets-store"))
+                .args([
+                    "model",
+                    "register",
+                    &format!("alias-{i}"),
+                    "--model",
+                    "openai/gpt-5-nano",
+                ])
+                .args(["--config", "llm.toml"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = read(dir.path());
+    for i in 0..8 {
+        assert!(
+            text.contains(&format!("alias-{i} =")),
+            "alias-{i} lost:\n{text}"
+        );
+    }
+    assert!(text.contains("# Our OpenAI endpoint."), "comments kept");
+}
