@@ -80,8 +80,11 @@ pub struct Backend {
     pub span: Span,
     /// `name`.
     pub name: Spanned<String>,
-    /// `kind`.
+    /// `kind`. A placeholder (`stub`) when [`Backend::kind_known`] is false.
     pub kind: Spanned<BackendKind>,
+    /// Whether `kind` was written and known. When it was not, that is reported once and the
+    /// rules that depend on the kind (ops, transports, URL scheme) are skipped for this backend.
+    pub kind_known: bool,
     /// `base_url` (empty for a stub without one).
     pub base_url: Spanned<String>,
     /// `credential_ref`.

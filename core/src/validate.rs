@@ -119,7 +119,7 @@ fn backends(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
         let name = &backend.name.value;
         let kind = backend.kind.value;
         for op in &backend.ops {
-            if !kind.serves(op.value) {
+            if backend.kind_known && !kind.serves(op.value) {
                 let served = suggest::one_of(kind.ops().iter().map(|o| o.as_str()));
                 diags.push(
                     Diagnostic::new(
@@ -143,7 +143,7 @@ fn backends(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
             }
         }
         for transport in &backend.transports {
-            if !kind.transports().contains(&transport.value) {
+            if backend.kind_known && !kind.transports().contains(&transport.value) {
                 let usable = suggest::one_of(kind.transports().iter().map(|t| t.as_str()));
                 diags.push(
                     Diagnostic::new(
@@ -216,7 +216,7 @@ fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
         }
     };
     let scheme = parsed.scheme();
-    if !kind.schemes().contains(&scheme) {
+    if backend.kind_known && !kind.schemes().contains(&scheme) {
         let usable = suggest::one_of(kind.schemes().iter().copied());
         diags.push(
             Diagnostic::new(
@@ -566,5 +566,26 @@ i = "anthropic/claude"
                 alias.name.value
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use crate::{Code, Options, check};
+
+    #[test]
+    fn a_misspelled_kind_is_reported_once_without_kind_specific_cascades() {
+        let report = check(
+            "llm.toml",
+            "[llm]\n[[llm.backends]]\nname = \"rt\"\nkind = \"openai_realtime\"\nbase_url = \"wss://api.openai.com/v1\"\nops = [\"realtime_voice\"]\ntransports = [\"websocket\"]\n",
+            &Options::default(),
+        );
+        let codes: Vec<Code> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [Code::UnknownBackendKind],
+            "{:#?}",
+            report.diagnostics
+        );
     }
 }
