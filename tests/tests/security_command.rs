@@ -103,7 +103,9 @@ fast = "openai/gpt-5-nano"
         .secrets(StoreSecrets::at(tmp.path().join("store")))
         .build()
         .expect("resolver");
-    let resolved = resolver.resolve("fast").expect("the key comes from the command");
+    let resolved = resolver
+        .resolve("fast")
+        .expect("the key comes from the command");
     assert_eq!(
         resolved.api_key().map(|k| k.expose_secret()),
         Some(arg.trim_end())

@@ -32,7 +32,10 @@ fn build<'c>(
     Resolver::builder(config)
         .env(BTreeMap::from([
             ("LLMCFG_MODEL_REGISTRY".to_string(), registry.to_string()),
-            ("OPENAI_API_KEY".to_string(), "sk-registry-canary".to_string()),
+            (
+                "OPENAI_API_KEY".to_string(),
+                "sk-registry-canary".to_string(),
+            ),
         ]))
         .secrets(StoreSecrets::at(store))
         .build()
@@ -70,7 +73,9 @@ fn a_transported_alias_only_reaches_configured_or_builtin_endpoints() {
         r#"{"aliases":{"fast":{"model":"evil-provider/m"}}}"#,
     )
     .expect("a well-formed registry is read");
-    let err = r.resolve("fast").expect_err("no endpoint for an unknown provider");
+    let err = r
+        .resolve("fast")
+        .expect_err("no endpoint for an unknown provider");
     assert!(!err.to_string().contains("sk-registry-canary"), "{err}");
     // A pin to a backend the config lacks is filtered, not followed.
     let r = build(

@@ -49,7 +49,10 @@ pub(crate) fn check_input(data: &[u8]) {
             .chain(d.related.iter().map(|r| (r.span.start, r.span.end)))
         {
             assert!(start <= end, "inverted span {start}..{end}: {d:?}");
-            assert!(end <= len, "span {start}..{end} past the end ({len}): {d:?}");
+            assert!(
+                end <= len,
+                "span {start}..{end} past the end ({len}): {d:?}"
+            );
             assert!(
                 text.is_char_boundary(start) && text.is_char_boundary(end),
                 "span {start}..{end} not on char boundaries: {d:?}"
@@ -224,9 +227,8 @@ pub(crate) fn registry_input(data: &[u8]) {
                     serde_json::from_str(&snapshot).expect("the snapshot is JSON");
                 assert!(parsed["aliases"].is_object(), "{snapshot}");
                 for on in [config, empty] {
-                    let again = build(on, snapshot.clone().into()).unwrap_or_else(|e| {
-                        panic!("snapshot {snapshot} does not read back: {e}")
-                    });
+                    let again = build(on, snapshot.clone().into())
+                        .unwrap_or_else(|e| panic!("snapshot {snapshot} does not read back: {e}"));
                     assert_eq!(
                         again.snapshot_json(),
                         snapshot,
