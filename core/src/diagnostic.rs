@@ -26,6 +26,9 @@ pub struct Diagnostic {
     pub help: String,
     /// Other places that matter (the first definition of a duplicate, …).
     pub related: Vec<Related>,
+    /// The span of a secret value this diagnostic found in the file. Reports never show it:
+    /// [`check`](crate::check) masks it in every snippet of the file's source.
+    pub secret: Option<Span>,
 }
 
 /// A secondary location of a diagnostic.
@@ -48,7 +51,15 @@ impl Diagnostic {
             label: String::new(),
             help: String::new(),
             related: Vec::new(),
+            secret: None,
         }
+    }
+
+    /// Marks `span` as a secret value that reports must not show.
+    #[must_use]
+    pub fn with_secret(mut self, span: Span) -> Self {
+        self.secret = Some(span);
+        self
     }
 
     /// Sets the note printed under the span.
@@ -90,12 +101,24 @@ pub struct Location {
     pub column: usize,
 }
 
-/// A config file's name (as shown in reports) and text, with an index of line starts.
-#[derive(Clone, Debug)]
+/// A config file's name (as shown in reports) and text, with an index of line starts, and the
+/// text reports show: the same with every secret value masked.
+#[derive(Clone)]
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
+    shown: Arc<str>,
     line_starts: Arc<[usize]>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The raw text may hold a secret the validator found; show only what reports show.
+        f.debug_struct("SourceFile")
+            .field("name", &self.name)
+            .field("text", &self.shown)
+            .finish()
+    }
 }
 
 impl SourceFile {
@@ -105,11 +128,40 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect::<Vec<_>>();
+        let text: Arc<str> = Arc::from(text);
         SourceFile {
             name: Arc::from(name.into()),
-            text: Arc::from(text),
+            shown: Arc::clone(&text),
+            text,
             line_starts: Arc::from(line_starts),
         }
+    }
+
+    /// Masks the bytes of `span` (between its quotes, if any) with `*` in [`SourceFile::shown`].
+    /// Byte offsets and line breaks are kept, so every span still points at the same place.
+    pub fn redact(&mut self, span: &Span) {
+        let start = self.clamp(span.start);
+        let end = self.clamp(span.end.max(start));
+        let mut bytes = self.shown.as_bytes().to_vec();
+        let (mut from, mut to) = (start, end);
+        if to >= from + 2 && matches!(bytes[from], b'"' | b'\'') && bytes[to - 1] == bytes[from] {
+            from += 1;
+            to -= 1;
+        }
+        for b in &mut bytes[from..to] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b'*';
+            }
+        }
+        // Whole chars were replaced by ASCII, so the bytes stay UTF-8.
+        if let Ok(shown) = String::from_utf8(bytes) {
+            self.shown = Arc::from(shown);
+        }
+    }
+
+    /// The text as reports show it: [`SourceFile::text`] with secret values masked.
+    pub fn shown(&self) -> &str {
+        &self.shown
     }
 
     /// The name shown in reports.
@@ -137,7 +189,8 @@ impl SourceFile {
         }
     }
 
-    /// The text of 1-based line `line`, without its line break.
+    /// The text of 1-based line `line` as reports show it (secrets masked), without its line
+    /// break.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
@@ -146,7 +199,7 @@ impl SourceFile {
             .line_starts
             .get(line)
             .map_or(self.text.len(), |&next| next);
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        self.shown[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// `offset` moved into the text and back onto a char boundary.

@@ -136,9 +136,66 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
         diagnostics.append(&mut semantic);
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let mut source = source;
+    for secret in diagnostics.iter().filter_map(|d| d.secret.as_ref()) {
+        source.redact(secret);
+    }
     Report {
         source,
         config,
         diagnostics,
+    }
+}
+
+#[cfg(all(test, feature = "parse"))]
+mod tests {
+    use super::*;
+
+    /// Secrets the validator finds are masked in every rendering of every diagnostic, and never
+    /// kept in the typed config, so a build or CI log never repeats them.
+    #[test]
+    fn found_secrets_never_appear_in_any_report() {
+        const KEY_A: &str = "sk-proj-Canary0123456789abcdefXYZ";
+        const KEY_B: &str = "hunter2-correct-horse-battery";
+        const KEY_C: &str = "sk-ant-Canary9876543210zyxwvuQ";
+        let text = format!(
+            "[llm]\n[[llm.credentials]]\nname = \"openai\"\napi_key_env = \"{KEY_A}\"\n\
+             [[llm.backends]]\nname = \"b\"\nkind = \"stub\"\ncredential_ref = \"openai\"\n\
+             api_key = \"{KEY_B}\"\nops = [\"chat_completions\"]\nmodel = \"{KEY_C}\"\n"
+        );
+        let report = check("llm.toml", &text, &Options::default());
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes
+                .iter()
+                .filter(|c| **c != "api-key-env-holds-key" && **c != "plaintext-secret")
+                .count(),
+            0,
+            "{codes:?}"
+        );
+        assert_eq!(codes.len(), 3, "{codes:?}");
+        let mut shown = format!("{report:?}");
+        for d in &report.diagnostics {
+            shown.push_str(&render::plain(&report.source, d));
+            shown.push_str(&render::short(&report.source, d));
+            shown.push_str(&format!("{:?}", render::json(&report.source, d)));
+            #[cfg(feature = "fancy")]
+            shown.push_str(&render::graphical(&report.source, d, false));
+        }
+        for key in [KEY_A, KEY_B, KEY_C] {
+            assert!(!shown.contains(key), "{key} leaked:\n{shown}");
+        }
+        // The snippet still points at the right place, with the value masked.
+        let plain = render::plain(&report.source, &report.diagnostics[0]);
+        assert!(plain.contains("--> llm.toml:4:15"), "{plain}");
+        assert!(
+            plain.contains("api_key_env = \"*********************************\""),
+            "{plain}"
+        );
+        assert_eq!(
+            report.source.text(),
+            text,
+            "the raw text is kept for tools that edit it"
+        );
     }
 }

@@ -139,7 +139,9 @@ impl Reader {
             return None;
         };
         if key != "api_key_env" && has_key_prefix(s) {
-            self.plaintext_secret(key, value.span());
+            self.plaintext_secret(key, value.span(), value.span());
+            // Treated as absent: later messages would otherwise quote the key.
+            return None;
         }
         Some(Spanned::new(s.to_string(), value.span()))
     }
@@ -295,7 +297,7 @@ impl Reader {
     ) {
         let name = key.get_ref().as_ref();
         if is_secret_key(name) && value.get_ref().is_str() {
-            self.plaintext_secret(name, key.span().start..value.span().end);
+            self.plaintext_secret(name, key.span().start..value.span().end, value.span());
             return;
         }
         let near = suggest::did_you_mean(name, known.iter().copied());
@@ -329,22 +331,26 @@ impl Reader {
             DeValue::Table(table) => {
                 for (k, v) in table.iter() {
                     if is_secret_key(k.get_ref()) && v.get_ref().is_str() {
-                        self.plaintext_secret(k.get_ref(), k.span().start..v.span().end);
+                        self.plaintext_secret(k.get_ref(), k.span().start..v.span().end, v.span());
                     } else {
                         self.scan_secrets(v);
                     }
                 }
             }
             DeValue::Array(array) => array.iter().for_each(|v| self.scan_secrets(v)),
-            DeValue::String(s) if has_key_prefix(s) => self.plaintext_secret("value", value.span()),
+            DeValue::String(s) if has_key_prefix(s) => {
+                self.plaintext_secret("value", value.span(), value.span());
+            }
             _ => {}
         }
     }
 
-    fn plaintext_secret(&mut self, key: &str, span: Span) {
+    /// Reports the secret at `value` (inside `span`); the value is masked in every snippet.
+    fn plaintext_secret(&mut self, key: &str, span: Span, value: Span) {
         let table = &self.table;
         self.push(
             Diagnostic::new(Code::PlaintextSecret, span, format!("`{key}` holds a secret in plain text"))
+                .with_secret(value)
                 .with_label("a key, token or password written into the file")
                 .with_help(format!(
                     "remove the value and rotate it; name the env var that holds it instead:\n\n\

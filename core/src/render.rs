@@ -150,7 +150,7 @@ pub struct MietteReport<'a> {
 impl<'a> MietteReport<'a> {
     /// Binds `diag` to `source`.
     pub fn new(source: &'a SourceFile, diag: &'a Diagnostic) -> Self {
-        let named = miette::NamedSource::new(source.name(), source.text().to_string());
+        let named = miette::NamedSource::new(source.name(), source.shown().to_string());
         MietteReport {
             source,
             diag,

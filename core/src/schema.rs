@@ -194,6 +194,7 @@ fn check_env_name(r: &mut Reader, value: &Spanned<String>) {
     if looks_like_key(name) {
         r.push(
             Diagnostic::new(Code::ApiKeyEnvHoldsKey, value.span.clone(), "`api_key_env` holds what looks like an API key")
+                .with_secret(value.span.clone())
                 .with_label("this should be the NAME of an env var")
                 .with_help("remove the key from the file and rotate it; write the variable's name instead, e.g. `api_key_env = \"OPENAI_API_KEY\"`"),
         );
@@ -308,12 +309,15 @@ fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Cr
     if let Some(env) = &api_key_env {
         check_env_name(r, env);
     }
+    let api_key_env_written = api_key_env.is_some();
+    // A key written as the variable's name never reaches the typed config (or generated code).
+    api_key_env = api_key_env.filter(|env| !looks_like_key(&env.value));
     if let Some(s) = &secret {
         check_secret_name(r, s);
     }
     match kind {
         _ if kind_unknown => {}
-        CredentialKind::Env if api_key_env.is_none() => {
+        CredentialKind::Env if !api_key_env_written => {
             missing(r, &span, &what, "api_key_env", "\"OPENAI_API_KEY\"")
         }
         CredentialKind::File if path.is_none() => {
