@@ -3,7 +3,7 @@
 //!
 //! Depends only on `llmcfg-core`, `quote` and `proc-macro2` so the benchmark can include it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 
 use llmcfg_core::SourceFile;
@@ -16,7 +16,7 @@ use quote::{format_ident, quote};
 /// read gets its constant, so user code sees the real error rather than unresolved names) and
 /// for bad arguments (an empty config).
 pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
-    let g = Gen { config, source };
+    let g = Gen::new(config, source);
     let credentials = g.credentials();
     let backends = g.backends();
     let aliases = g.aliases();
@@ -34,6 +34,99 @@ pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
 struct Gen<'a> {
     config: &'a LlmConfig,
     source: &'a SourceFile,
+    /// The built-in provider of each backend (telling it parses the URL: done once).
+    providers: Vec<Option<&'static str>>,
+    /// The first credential and backend of each name, as `credential_index`/`candidates` find.
+    credential_by_name: HashMap<&'a str, usize>,
+    backend_by_name: HashMap<&'a str, usize>,
+    /// Backends bound to no model, by provider; backends bound to a model, by its model part.
+    by_provider: HashMap<&'static str, Vec<usize>>,
+    by_model: HashMap<&'a str, Vec<usize>>,
+    /// Backends by the credential they reference; credentials by the env var they read.
+    users: HashMap<&'a str, Vec<&'a str>>,
+    readers: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Gen<'a> {
+    /// Indexes the config once, so generating N aliases against N backends stays linear
+    /// (`LlmConfig::candidates` scans every backend per alias, which a 10,000-entry config
+    /// turns into minutes in an unoptimised proc macro).
+    fn new(config: &'a LlmConfig, source: &'a SourceFile) -> Self {
+        let mut g = Gen {
+            config,
+            source,
+            providers: config
+                .backends
+                .iter()
+                .map(|b| b.provider().map(|p| p.name))
+                .collect(),
+            credential_by_name: HashMap::new(),
+            backend_by_name: HashMap::new(),
+            by_provider: HashMap::new(),
+            by_model: HashMap::new(),
+            users: HashMap::new(),
+            readers: HashMap::new(),
+        };
+        for (i, c) in config.credentials.iter().enumerate() {
+            g.credential_by_name.entry(c.name.as_str()).or_insert(i);
+            if let Some(env) = &c.api_key_env {
+                g.readers
+                    .entry(env.as_str())
+                    .or_default()
+                    .push(c.name.as_str());
+            }
+        }
+        for (i, b) in config.backends.iter().enumerate() {
+            g.backend_by_name.entry(b.name.as_str()).or_insert(i);
+            if let Some(r) = &b.credential_ref {
+                g.users.entry(r.as_str()).or_default().push(b.name.as_str());
+            }
+            match &b.model {
+                Some(bound) => {
+                    let bound = bound.as_str();
+                    let key = vocab::split_model(bound).map_or(bound, |(_, m)| m);
+                    g.by_model.entry(key).or_default().push(i);
+                }
+                None => {
+                    if let Some(provider) = g.providers[i] {
+                        g.by_provider.entry(provider).or_default().push(i);
+                    }
+                }
+            }
+        }
+        g
+    }
+
+    /// What `LlmConfig::candidates` returns, from the index: the pinned backend, else the
+    /// backends `vocab::backend_serves_model` accepts among those that could match at all
+    /// (unbound ones of the alias's provider, bound ones to its model part), in file order.
+    fn candidates(&self, alias: &Alias) -> Vec<usize> {
+        if let Some(pin) = &alias.backend {
+            return self
+                .backend_by_name
+                .get(pin.as_str())
+                .copied()
+                .into_iter()
+                .collect();
+        }
+        let (provider, model) = (alias.provider(), alias.model_name());
+        let none: &[usize] = &[];
+        let unbound = self.by_provider.get(provider).map_or(none, Vec::as_slice);
+        let bound = self.by_model.get(model).map_or(none, Vec::as_slice);
+        let mut out: Vec<usize> = unbound
+            .iter()
+            .chain(bound)
+            .copied()
+            .filter(|&i| {
+                let b = &self.config.backends[i];
+                let binding = b.model.as_ref().map(|m| m.as_str());
+                vocab::backend_serves_model(binding, self.providers[i], provider, model)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 fn p() -> TokenStream {
@@ -207,19 +300,9 @@ impl Gen<'_> {
             doc.push_str(&format!(", else the secret `{}`", secret.value));
         }
         doc.push('.');
-        let users: Vec<&str> = self
-            .config
-            .backends
-            .iter()
-            .filter(|b| {
-                b.credential_ref
-                    .as_ref()
-                    .is_some_and(|r| r.value == c.name.value)
-            })
-            .map(|b| b.name.as_str())
-            .collect();
+        let users: &[&str] = self.users.get(c.name.as_str()).map_or(&[], Vec::as_slice);
         if !users.is_empty() {
-            doc.push_str(&format!("\n\nUsed by {}.", codes(users)));
+            doc.push_str(&format!("\n\nUsed by {}.", codes(users.iter().copied())));
         }
         doc.push_str(&self.declared(c.name.span.start));
         doc
@@ -228,13 +311,17 @@ impl Gen<'_> {
     fn backends(&self) -> TokenStream {
         let p = p();
         let all = &self.config.backends;
-        let values = all.iter().map(|b| {
+        let values = all.iter().zip(&self.providers).map(|(b, provider)| {
             let name = string(&b.name.value);
             let kind = word("BackendKind", b.kind.value);
             let url = string(&b.base_url.value);
             let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
-            let credential = match self.config.credential_index(b) {
-                Some(i) => {
+            let index = b
+                .credential_ref
+                .as_ref()
+                .and_then(|r| self.credential_by_name.get(r.as_str()));
+            let credential = match index {
+                Some(&i) => {
                     let i = i as u32;
                     quote!(#p::Some(#i))
                 }
@@ -242,7 +329,7 @@ impl Gen<'_> {
             };
             let hosting = word("Hosting", b.hosting);
             let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
-            let provider = opt_string(b.provider().map(|pr| pr.name));
+            let provider = opt_string(*provider);
             let ops = list(b.ops.iter().map(|o| word("Op", o.value)));
             let features = list(b.features.iter().map(|f| string(&f.value)));
             let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
@@ -279,9 +366,9 @@ impl Gen<'_> {
         match &b.credential_ref {
             Some(r) => {
                 let env = self
-                    .config
-                    .credential(&r.value)
-                    .and_then(|c| c.api_key_env.as_ref())
+                    .credential_by_name
+                    .get(r.as_str())
+                    .and_then(|&i| self.config.credentials[i].api_key_env.as_ref())
                     .map_or_else(String::new, |e| format!(" (env var `{}`)", e.value));
                 doc.push_str(&format!("\n\nCredential: `{}`{env}.", r.value));
             }
@@ -302,8 +389,7 @@ impl Gen<'_> {
         let p = p();
         let order = self.config.aliases_by_name();
         let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
-        let candidates: Vec<Vec<usize>> =
-            sorted.iter().map(|a| self.config.candidates(a)).collect();
+        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.candidates(a)).collect();
         let values = sorted.iter().zip(&candidates).map(|(a, candidates)| {
             let name = string(&a.name.value);
             let model = string(&a.model.value);
@@ -379,12 +465,7 @@ impl Gen<'_> {
         let idents = const_idents(vars.iter().copied());
         let consts = vars.iter().zip(&idents).filter_map(|(var, ident)| {
             let ident = ident.as_ref()?;
-            let users = self
-                .config
-                .credentials
-                .iter()
-                .filter(|c| c.api_key_env.as_ref().is_some_and(|e| e.value == *var))
-                .map(|c| c.name.as_str());
+            let users = self.readers.get(var).into_iter().flatten().copied();
             let doc = format!(
                 "`{var}`: the env var holding the API key of credential(s) {}. The name, never the value.",
                 codes(users)
@@ -444,6 +525,86 @@ fn module(
             #[doc = #all_doc]
             pub static ALL: &[#ty] = &[#(#values),*];
             #(#consts)*
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index answers what `LlmConfig::candidates` answers, for every shape of alias.
+    #[test]
+    fn indexed_candidates_agree_with_the_model() {
+        let text = r#"
+[llm]
+[[llm.backends]]
+name = "openai-a"
+kind = "openai_chat_completion"
+base_url = "https://api.openai.com/v1"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "openai-bound"
+kind = "openai_chat_completion"
+base_url = "https://api.openai.com/v1"
+model = "gpt-4o-mini"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "proxy-bound"
+kind = "openai_chat_completion"
+base_url = "http://127.0.0.1:4000"
+model = "openai/gpt-4o-mini"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "proxy-bare"
+kind = "openai_chat_completion"
+base_url = "http://127.0.0.1:4000"
+model = "llama3"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "claude"
+kind = "anthropic_messages"
+base_url = "https://proxy.internal/v1"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "ollama"
+kind = "ollama_chat"
+base_url = "http://127.0.0.1:11434"
+ops = ["chat_completions"]
+
+[[llm.backends]]
+name = "openai-a"
+kind = "openai_chat_completion"
+base_url = "https://api.openai.com/v1"
+ops = ["embeddings"]
+
+[llm.aliases]
+a = { model = "openai/gpt-4o-mini" }
+b = { model = "openai/gpt-5" }
+c = { model = "OpenAI/gpt-4o-mini" }
+d = { model = "local/llama3" }
+e = { model = "anthropic/claude-sonnet-4" }
+f = { model = "ollama/llama3.1" }
+g = { model = "openai/gpt-5", backend = "openai-a" }
+h = { model = "openai/gpt-5", backend = "nope" }
+i = { model = "mistral/large" }
+j = { model = "openai/llama3" }
+"#;
+        let report = llmcfg_core::check("llm.toml", text, &llmcfg_core::Options::default());
+        let g = Gen::new(&report.config, &report.source);
+        assert_eq!(report.config.aliases.len(), 10);
+        for alias in &report.config.aliases {
+            assert_eq!(
+                g.candidates(alias),
+                report.config.candidates(alias),
+                "alias `{}`",
+                alias.name.value
+            );
         }
     }
 }
