@@ -2,7 +2,7 @@
 //! and 10,000 backends and aliases. A proc-macro crate exports no functions, so the code
 //! generation module is compiled into this bench directly.
 
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../src/expand.rs"]
 mod expand;
 
