@@ -129,42 +129,46 @@ impl<'a> Gen<'a> {
     }
 }
 
-fn p() -> TokenStream {
-    quote!(::llmcfg::__private)
+/// Short private names for `::llmcfg::__private` items, imported where the data is written:
+/// a path per value would multiply the tokens a large config expands to (and the time to
+/// build, hand over and drop them). Lowercase, so no generated constant can clash.
+fn prelude() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use ::llmcfg::__private::{
+            Borrowed as __b, Some as __some, None as __none, alias as __alias,
+            backend as __backend, credential as __credential, config as __config,
+            BackendKind as __BackendKind, CredentialKind as __CredentialKind,
+            Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
+        };
+    }
 }
 
 /// `Borrowed("…")`.
 fn string(value: &str) -> TokenStream {
-    let p = p();
-    quote!(#p::Borrowed(#value))
+    quote!(__b(#value))
 }
 
 /// `Some(Borrowed("…"))` or `None`.
 fn opt_string(value: Option<&str>) -> TokenStream {
-    let p = p();
     match value {
-        Some(value) => {
-            let s = string(value);
-            quote!(#p::Some(#s))
-        }
-        None => quote!(#p::None),
+        Some(value) => quote!(__some(__b(#value))),
+        None => quote!(__none),
     }
 }
 
 /// `Borrowed(&[…])`.
 fn list(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
-    let p = p();
     let items = items.into_iter();
-    quote!(#p::Borrowed(&[#(#items),*]))
+    quote!(__b(&[#(#items),*]))
 }
 
 /// `Enum::Variant` of a vocabulary value. The vocabulary enums are fieldless with derived
 /// `Debug`, which prints exactly the variant's identifier, so new words need no change here.
 fn word<T: Debug>(enum_name: &str, value: T) -> TokenStream {
-    let p = p();
-    let ty = Ident::new(enum_name, Span::call_site());
+    let ty = Ident::new(&format!("__{enum_name}"), Span::call_site());
     let variant = Ident::new(&format!("{value:?}"), Span::call_site());
-    quote!(#p::#ty::#variant)
+    quote!(#ty::#variant)
 }
 
 fn code(s: &str) -> String {
@@ -207,7 +211,7 @@ impl Gen<'_> {
     }
 
     fn config(&self) -> TokenStream {
-        let p = p();
+        let prelude = prelude();
         let c = self.config;
         let policy = word("Policy", c.default_policy);
         let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
@@ -231,19 +235,21 @@ impl Gen<'_> {
         quote! {
             #[doc = #doc]
             #[allow(dead_code)]
-            pub static CONFIG: ::llmcfg::Config = #p::config(
-                #policy,
-                #default_alias,
-                #p::Borrowed(credentials::ALL),
-                #p::Borrowed(backends::ALL),
-                #p::Borrowed(aliases::ALL),
-                #env_vars,
-            );
+            pub static CONFIG: ::llmcfg::Config = {
+                #prelude
+                __config(
+                    #policy,
+                    #default_alias,
+                    __b(credentials::ALL),
+                    __b(backends::ALL),
+                    __b(aliases::ALL),
+                    #env_vars,
+                )
+            };
         }
     }
 
     fn credentials(&self) -> TokenStream {
-        let p = p();
         let all = &self.config.credentials;
         let values = all.iter().map(|c| {
             let command = list(
@@ -257,7 +263,7 @@ impl Gen<'_> {
             let env = opt_string(c.api_key_env.as_ref().map(|s| s.as_str()));
             let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
             let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
-            quote!(#p::credential(#name, #kind, #env, #secret, #path, #command))
+            quote!(__credential(#name, #kind, #env, #secret, #path, #command))
         });
         let consts = self.constants(
             all.iter().map(|c| c.name.as_str()),
@@ -309,7 +315,6 @@ impl Gen<'_> {
     }
 
     fn backends(&self) -> TokenStream {
-        let p = p();
         let all = &self.config.backends;
         let values = all.iter().zip(&self.providers).map(|(b, provider)| {
             let name = string(&b.name.value);
@@ -323,9 +328,9 @@ impl Gen<'_> {
             let credential = match index {
                 Some(&i) => {
                     let i = i as u32;
-                    quote!(#p::Some(#i))
+                    quote!(__some(#i))
                 }
-                None => quote!(#p::None),
+                None => quote!(__none),
             };
             let hosting = word("Hosting", b.hosting);
             let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
@@ -334,7 +339,7 @@ impl Gen<'_> {
             let features = list(b.features.iter().map(|f| string(&f.value)));
             let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
             let (weight, priority) = (b.weight, b.priority);
-            quote!(#p::backend(
+            quote!(__backend(
                 #name, #kind, #url, #credential_ref, #credential, #hosting, #model, #provider,
                 #ops, #features, #transports, #weight, #priority
             ))
@@ -386,7 +391,6 @@ impl Gen<'_> {
     }
 
     fn aliases(&self) -> TokenStream {
-        let p = p();
         let order = self.config.aliases_by_name();
         let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
         let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.candidates(a)).collect();
@@ -399,7 +403,7 @@ impl Gen<'_> {
                 let i = i as u32;
                 quote!(#i)
             }));
-            quote!(#p::alias(#name, #model, #secret, #backend, #candidates))
+            quote!(__alias(#name, #model, #secret, #backend, #candidates))
         });
         let consts = self.constants(
             sorted.iter().map(|a| a.name.as_str()),
@@ -518,10 +522,12 @@ fn module(
     consts: Vec<TokenStream>,
 ) -> TokenStream {
     let name = Ident::new(name, Span::call_site());
+    let prelude = prelude();
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod #name {
+            #prelude
             #[doc = #all_doc]
             pub static ALL: &[#ty] = &[#(#values),*];
             #(#consts)*
