@@ -30,6 +30,8 @@ mod code;
 #[cfg(feature = "parse")]
 mod diagnostic;
 #[cfg(feature = "parse")]
+pub mod index;
+#[cfg(feature = "parse")]
 pub mod legacy;
 #[cfg(feature = "parse")]
 pub mod model;

@@ -209,28 +209,11 @@ impl Backend {
 }
 
 impl LlmConfig {
-    /// Indices (file order) of the configured backends that could serve `alias`: its pinned
-    /// backend, else every backend bound to its model or serving its provider. Empty when only
-    /// the provider's built-in endpoint can. The macro and `Config::load` precompute this.
+    /// Indices (file order) of the configured backends that could serve `alias`; see
+    /// [`Index::candidates`](crate::index::Index::candidates). Indexes the config on every call:
+    /// for many aliases, build one [`Index`](crate::index::Index) and ask it.
     pub fn candidates(&self, alias: &Alias) -> Vec<usize> {
-        if let Some(pin) = &alias.backend {
-            return self
-                .backends
-                .iter()
-                .position(|b| b.name.value == pin.value)
-                .into_iter()
-                .collect();
-        }
-        let (provider, model) = (alias.provider(), alias.model_name());
-        self.backends
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| {
-                let bound = b.model.as_ref().map(Spanned::as_str);
-                vocab::backend_serves_model(bound, b.provider().map(|p| p.name), provider, model)
-            })
-            .map(|(i, _)| i)
-            .collect()
+        crate::index::Index::new(self).candidates(alias)
     }
 
     /// Index of the credential `backend` references, if it exists.

@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::{Alias, Backend, LlmConfig, Spanned};
+use crate::index::Index;
+use crate::model::{Backend, LlmConfig, Spanned};
 use crate::suggest;
-use crate::vocab::{self, Op};
+use crate::vocab;
 
 /// Runs every cross-entry rule over `config`, appending to `diags`.
 pub(crate) fn validate(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
@@ -247,94 +248,8 @@ fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The bit of `op` in a set of ops.
-fn op_bit(op: Op) -> u32 {
-    1 << (op as u32)
-}
-
-/// The set of ops a backend lists.
-fn op_mask(ops: &[Spanned<Op>]) -> u32 {
-    ops.iter().fold(0, |mask, op| mask | op_bit(op.value))
-}
-
-/// Which configured backends can serve an alias, indexed once so that checking N aliases
-/// against N backends stays linear. Agrees with [`LlmConfig::candidates`].
-struct Serving<'a> {
-    config: &'a LlmConfig,
-    /// The first backend of each name: what a pin resolves to.
-    by_name: HashMap<&'a str, usize>,
-    /// The built-in provider each backend talks to.
-    providers: Vec<Option<&'static str>>,
-    /// Backends bound to no model, by provider: how many, and the union of their ops.
-    by_provider: HashMap<&'static str, (usize, u32)>,
-    /// Backends bound to a model, by the model part of the binding.
-    by_model: HashMap<&'a str, Vec<usize>>,
-}
-
-impl<'a> Serving<'a> {
-    fn new(config: &'a LlmConfig) -> Self {
-        let n = config.backends.len();
-        let mut serving = Serving {
-            config,
-            by_name: HashMap::with_capacity(n),
-            providers: Vec::with_capacity(n),
-            by_provider: HashMap::new(),
-            by_model: HashMap::new(),
-        };
-        for (i, backend) in config.backends.iter().enumerate() {
-            serving
-                .by_name
-                .entry(backend.name.value.as_str())
-                .or_insert(i);
-            let provider = backend.provider().map(|p| p.name);
-            serving.providers.push(provider);
-            match &backend.model {
-                Some(bound) => {
-                    let bound = bound.value.as_str();
-                    let key = vocab::split_model(bound).map_or(bound, |(_, m)| m);
-                    serving.by_model.entry(key).or_default().push(i);
-                }
-                None => {
-                    if let Some(provider) = provider {
-                        let entry = serving.by_provider.entry(provider).or_insert((0, 0));
-                        entry.0 += 1;
-                        entry.1 |= op_mask(&backend.ops);
-                    }
-                }
-            }
-        }
-        serving
-    }
-
-    /// The backend named `name`.
-    fn backend(&self, name: &str) -> Option<&'a Backend> {
-        self.by_name.get(name).map(|&i| &self.config.backends[i])
-    }
-
-    /// Whether any configured backend can serve `alias`, and the union of their ops.
-    fn serves(&self, alias: &Alias) -> (bool, u32) {
-        if let Some(pin) = &alias.backend {
-            return self
-                .backend(&pin.value)
-                .map_or((false, 0), |b| (true, op_mask(&b.ops)));
-        }
-        let (provider, model) = (alias.provider(), alias.model_name());
-        let (count, mut mask) = self.by_provider.get(provider).copied().unwrap_or((0, 0));
-        let mut any = count > 0;
-        for &i in self.by_model.get(model).map_or(&[][..], Vec::as_slice) {
-            let backend = &self.config.backends[i];
-            let bound = backend.model.as_ref().map(Spanned::as_str);
-            if vocab::backend_serves_model(bound, self.providers[i], provider, model) {
-                any = true;
-                mask |= op_mask(&backend.ops);
-            }
-        }
-        (any, mask)
-    }
-}
-
 fn aliases(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
-    let index = Serving::new(config);
+    let index = Index::new(config);
     for alias in &config.aliases {
         let name = &alias.name.value;
         if let Some(pin) = &alias.backend
@@ -365,9 +280,9 @@ fn aliases(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
         if provider.is_empty() || model.is_empty() {
             continue; // reported as invalid-model
         }
-        let (served, ops_served) = index.serves(alias);
+        let ops_served = index.ops_serving(alias);
         let builtin = vocab::provider(provider);
-        if alias.backend.is_none() && builtin.is_none() && !served {
+        if alias.backend.is_none() && builtin.is_none() && ops_served.is_none() {
             let known = vocab::PROVIDERS.iter().map(|p| p.name);
             let hint = suggest::did_you_mean(provider, known).map_or_else(String::new, |p| {
                 format!("did you mean `{p}/{model}`? otherwise ")
@@ -380,7 +295,7 @@ fn aliases(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         for op in &alias.ops {
-            let configured = ops_served & op_bit(op.value) != 0;
+            let configured = ops_served.is_some_and(|ops| ops.contains(op.value));
             let builtin_serves =
                 alias.backend.is_none() && builtin.is_some_and(|p| p.kind.serves(op.value));
             if !configured && !builtin_serves {
@@ -505,72 +420,6 @@ fn constants(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    /// The index answers what `LlmConfig::candidates` answers, for every kind of alias.
-    #[test]
-    fn serving_index_agrees_with_candidates() {
-        let text = r#"
-[[llm.backends]]
-name = "oa"
-kind = "openai_chat_completion"
-base_url = "https://api.openai.com/v1"
-ops = ["chat_completions"]
-[[llm.backends]]
-name = "oa-bound"
-kind = "openai_chat_completion"
-base_url = "https://api.openai.com/v1"
-model = "text-embedding-3-small"
-ops = ["embeddings"]
-[[llm.backends]]
-name = "lab"
-kind = "openai_chat_completion"
-base_url = "https://lab.example/v1"
-model = "lab/big"
-ops = ["image_generation"]
-[[llm.backends]]
-name = "plain"
-kind = "openai_chat_completion"
-base_url = "https://lab.example/v1"
-model = "big"
-ops = ["speech_to_text"]
-[[llm.backends]]
-name = "ollama"
-kind = "ollama_chat"
-base_url = "http://127.0.0.1:11434"
-ops = ["chat_completions", "embeddings"]
-[llm.aliases]
-a = "openai/gpt-4o"
-b = "openai/text-embedding-3-small"
-c = "lab/big"
-d = "LAB/big"
-e = "other/big"
-f = "ollama/llama3"
-g = { model = "x/y", backend = "lab" }
-h = { model = "x/y", backend = "missing" }
-i = "anthropic/claude"
-"#;
-        let report = crate::check("t.toml", text, &crate::Options::default());
-        let config = &report.config;
-        let index = Serving::new(config);
-        assert_eq!(config.aliases.len(), 9);
-        for alias in &config.aliases {
-            let candidates = config.candidates(alias);
-            let mask = candidates
-                .iter()
-                .fold(0, |m, &i| m | op_mask(&config.backends[i].ops));
-            assert_eq!(
-                index.serves(alias),
-                (!candidates.is_empty(), mask),
-                "alias {}",
-                alias.name.value
-            );
-        }
-    }
-}
-
-#[cfg(test)]
-mod kind_tests {
     use crate::{Code, Options, check};
 
     #[test]

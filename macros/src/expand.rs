@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 
 use llmcfg_core::SourceFile;
+use llmcfg_core::index::Index;
 use llmcfg_core::model::{Alias, Backend, Credential, LlmConfig};
 use llmcfg_core::vocab::{self, CredentialKind};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -34,98 +35,38 @@ pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
 struct Gen<'a> {
     config: &'a LlmConfig,
     source: &'a SourceFile,
-    /// The built-in provider of each backend (telling it parses the URL: done once).
-    providers: Vec<Option<&'static str>>,
-    /// The first credential and backend of each name, as `credential_index`/`candidates` find.
-    credential_by_name: HashMap<&'a str, usize>,
-    backend_by_name: HashMap<&'a str, usize>,
-    /// Backends bound to no model, by provider; backends bound to a model, by its model part.
-    by_provider: HashMap<&'static str, Vec<usize>>,
-    by_model: HashMap<&'a str, Vec<usize>>,
+    /// Names, providers and candidate backends, indexed once so generating N aliases against N
+    /// backends stays linear even in an unoptimised proc macro.
+    index: Index<'a>,
     /// Backends by the credential they reference; credentials by the env var they read.
     users: HashMap<&'a str, Vec<&'a str>>,
     readers: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Gen<'a> {
-    /// Indexes the config once, so generating N aliases against N backends stays linear
-    /// (`LlmConfig::candidates` scans every backend per alias, which a 10,000-entry config
-    /// turns into minutes in an unoptimised proc macro).
     fn new(config: &'a LlmConfig, source: &'a SourceFile) -> Self {
-        let mut g = Gen {
-            config,
-            source,
-            providers: config
-                .backends
-                .iter()
-                .map(|b| b.provider().map(|p| p.name))
-                .collect(),
-            credential_by_name: HashMap::new(),
-            backend_by_name: HashMap::new(),
-            by_provider: HashMap::new(),
-            by_model: HashMap::new(),
-            users: HashMap::new(),
-            readers: HashMap::new(),
-        };
-        for (i, c) in config.credentials.iter().enumerate() {
-            g.credential_by_name.entry(c.name.as_str()).or_insert(i);
+        let mut users: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        let mut readers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        for c in &config.credentials {
             if let Some(env) = &c.api_key_env {
-                g.readers
+                readers
                     .entry(env.as_str())
                     .or_default()
                     .push(c.name.as_str());
             }
         }
-        for (i, b) in config.backends.iter().enumerate() {
-            g.backend_by_name.entry(b.name.as_str()).or_insert(i);
+        for b in &config.backends {
             if let Some(r) = &b.credential_ref {
-                g.users.entry(r.as_str()).or_default().push(b.name.as_str());
-            }
-            match &b.model {
-                Some(bound) => {
-                    let bound = bound.as_str();
-                    let key = vocab::split_model(bound).map_or(bound, |(_, m)| m);
-                    g.by_model.entry(key).or_default().push(i);
-                }
-                None => {
-                    if let Some(provider) = g.providers[i] {
-                        g.by_provider.entry(provider).or_default().push(i);
-                    }
-                }
+                users.entry(r.as_str()).or_default().push(b.name.as_str());
             }
         }
-        g
-    }
-
-    /// What `LlmConfig::candidates` returns, from the index: the pinned backend, else the
-    /// backends `vocab::backend_serves_model` accepts among those that could match at all
-    /// (unbound ones of the alias's provider, bound ones to its model part), in file order.
-    fn candidates(&self, alias: &Alias) -> Vec<usize> {
-        if let Some(pin) = &alias.backend {
-            return self
-                .backend_by_name
-                .get(pin.as_str())
-                .copied()
-                .into_iter()
-                .collect();
+        Gen {
+            config,
+            source,
+            index: Index::new(config),
+            users,
+            readers,
         }
-        let (provider, model) = (alias.provider(), alias.model_name());
-        let none: &[usize] = &[];
-        let unbound = self.by_provider.get(provider).map_or(none, Vec::as_slice);
-        let bound = self.by_model.get(model).map_or(none, Vec::as_slice);
-        let mut out: Vec<usize> = unbound
-            .iter()
-            .chain(bound)
-            .copied()
-            .filter(|&i| {
-                let b = &self.config.backends[i];
-                let binding = b.model.as_ref().map(|m| m.as_str());
-                vocab::backend_serves_model(binding, self.providers[i], provider, model)
-            })
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 }
 
@@ -316,25 +257,21 @@ impl Gen<'_> {
 
     fn backends(&self) -> TokenStream {
         let all = &self.config.backends;
-        let values = all.iter().zip(&self.providers).map(|(b, provider)| {
+        let values = all.iter().enumerate().map(|(i, b)| {
             let name = string(&b.name.value);
             let kind = word("BackendKind", b.kind.value);
             let url = string(&b.base_url.value);
             let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
-            let index = b
-                .credential_ref
-                .as_ref()
-                .and_then(|r| self.credential_by_name.get(r.as_str()));
-            let credential = match index {
-                Some(&i) => {
-                    let i = i as u32;
-                    quote!(__some(#i))
+            let credential = match self.index.credential_of(b) {
+                Some(c) => {
+                    let c = c as u32;
+                    quote!(__some(#c))
                 }
                 None => quote!(__none),
             };
             let hosting = word("Hosting", b.hosting);
             let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
-            let provider = opt_string(*provider);
+            let provider = opt_string(self.index.provider(i));
             let ops = list(b.ops.iter().map(|o| word("Op", o.value)));
             let features = list(b.features.iter().map(|f| string(&f.value)));
             let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
@@ -371,9 +308,9 @@ impl Gen<'_> {
         match &b.credential_ref {
             Some(r) => {
                 let env = self
-                    .credential_by_name
-                    .get(r.as_str())
-                    .and_then(|&i| self.config.credentials[i].api_key_env.as_ref())
+                    .index
+                    .credential(r.as_str())
+                    .and_then(|i| self.config.credentials[i].api_key_env.as_ref())
                     .map_or_else(String::new, |e| format!(" (env var `{}`)", e.value));
                 doc.push_str(&format!("\n\nCredential: `{}`{env}.", r.value));
             }
@@ -393,7 +330,7 @@ impl Gen<'_> {
     fn aliases(&self) -> TokenStream {
         let order = self.config.aliases_by_name();
         let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
-        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.candidates(a)).collect();
+        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.index.candidates(a)).collect();
         let values = sorted.iter().zip(&candidates).map(|(a, candidates)| {
             let name = string(&a.name.value);
             let model = string(&a.model.value);
@@ -531,86 +468,6 @@ fn module(
             #[doc = #all_doc]
             pub static ALL: &[#ty] = &[#(#values),*];
             #(#consts)*
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The index answers what `LlmConfig::candidates` answers, for every shape of alias.
-    #[test]
-    fn indexed_candidates_agree_with_the_model() {
-        let text = r#"
-[llm]
-[[llm.backends]]
-name = "openai-a"
-kind = "openai_chat_completion"
-base_url = "https://api.openai.com/v1"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "openai-bound"
-kind = "openai_chat_completion"
-base_url = "https://api.openai.com/v1"
-model = "gpt-4o-mini"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "proxy-bound"
-kind = "openai_chat_completion"
-base_url = "http://127.0.0.1:4000"
-model = "openai/gpt-4o-mini"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "proxy-bare"
-kind = "openai_chat_completion"
-base_url = "http://127.0.0.1:4000"
-model = "llama3"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "claude"
-kind = "anthropic_messages"
-base_url = "https://proxy.internal/v1"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "ollama"
-kind = "ollama_chat"
-base_url = "http://127.0.0.1:11434"
-ops = ["chat_completions"]
-
-[[llm.backends]]
-name = "openai-a"
-kind = "openai_chat_completion"
-base_url = "https://api.openai.com/v1"
-ops = ["embeddings"]
-
-[llm.aliases]
-a = { model = "openai/gpt-4o-mini" }
-b = { model = "openai/gpt-5" }
-c = { model = "OpenAI/gpt-4o-mini" }
-d = { model = "local/llama3" }
-e = { model = "anthropic/claude-sonnet-4" }
-f = { model = "ollama/llama3.1" }
-g = { model = "openai/gpt-5", backend = "openai-a" }
-h = { model = "openai/gpt-5", backend = "nope" }
-i = { model = "mistral/large" }
-j = { model = "openai/llama3" }
-"#;
-        let report = llmcfg_core::check("llm.toml", text, &llmcfg_core::Options::default());
-        let g = Gen::new(&report.config, &report.source);
-        assert_eq!(report.config.aliases.len(), 10);
-        for alias in &report.config.aliases {
-            assert_eq!(
-                g.candidates(alias),
-                report.config.candidates(alias),
-                "alias `{}`",
-                alias.name.value
-            );
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use llmcfg_core::index::Index;
 use llmcfg_core::model::{self, LlmConfig};
 use llmcfg_core::{Options, Report, render};
 
@@ -96,6 +97,7 @@ fn opt(s: Option<&model::Spanned<String>>) -> Option<Cow<'static, str>> {
 /// The typed config as runtime data: aliases sorted by name with their candidates, credential
 /// indices resolved — the same precomputation the macro emits as `&'static` data.
 fn lower(config: &LlmConfig) -> Config {
+    let index = Index::new(config);
     let credentials: Vec<Credential> = config
         .credentials
         .iter()
@@ -116,18 +118,17 @@ fn lower(config: &LlmConfig) -> Config {
     let backends: Vec<Backend> = config
         .backends
         .iter()
-        .map(|b| {
+        .enumerate()
+        .map(|(i, b)| {
             construct::backend(
                 owned(&b.name.value),
                 b.kind.value,
                 owned(&b.base_url.value),
                 opt(b.credential_ref.as_ref()),
-                config
-                    .credential_index(b)
-                    .and_then(|i| u32::try_from(i).ok()),
+                index.credential_of(b).and_then(|c| u32::try_from(c).ok()),
                 b.hosting,
                 opt(b.model.as_ref()),
-                b.provider().map(|p| Cow::Borrowed(p.name)),
+                index.provider(i).map(Cow::Borrowed),
                 Cow::Owned(b.ops.iter().map(|o| o.value).collect()),
                 Cow::Owned(b.features.iter().map(|f| owned(&f.value)).collect()),
                 Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
@@ -141,7 +142,7 @@ fn lower(config: &LlmConfig) -> Config {
         .into_iter()
         .map(|i| {
             let a = &config.aliases[i];
-            let candidates = config
+            let candidates = index
                 .candidates(a)
                 .into_iter()
                 .filter_map(|c| u32::try_from(c).ok())
