@@ -179,7 +179,10 @@ fast = "openai/gpt-5-nano"
         .expect("resolver");
     let resolved = resolver.resolve("fast").expect("the key comes from pass");
     assert_eq!(resolved.api_key().map(|k| k.expose_secret()), Some(KEY));
-    assert!(matches!(resolved.key_source(), Some(KeySource::Command { program: "env" })));
+    assert!(matches!(
+        resolved.key_source(),
+        Some(KeySource::Command { program: "env" })
+    ));
     let explained = resolver.explain("fast").expect("explain").to_string();
     assert!(!explained.contains(KEY), "{explained}");
 }
