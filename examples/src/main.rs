@@ -101,17 +101,9 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
         .env(BTreeMap::<String, String>::new())
         .secrets(StoreSecrets::at(&store_dir))
         .build()?;
-    let fast = resolver.resolve(
-        Request::new()
-            .model(aliases::FAST.name())
-            .op(Op::ChatCompletions),
-    )?;
+    let fast = resolver.resolve(Request::from(aliases::FAST).op(Op::ChatCompletions))?;
     print_resolved("aliases::FAST", &fast);
-    let speech = resolver.resolve(
-        Request::new()
-            .model(aliases::FAST.name())
-            .op(Op::SpeechToText),
-    )?;
+    let speech = resolver.resolve(Request::from(aliases::FAST).op(Op::SpeechToText))?;
     print_resolved("aliases::FAST for speech_to_text", &speech);
 
     let server = MockServer::start(&demo_key, 1)?;

@@ -17,9 +17,7 @@ fn canary() -> String {
 }
 
 fn send_and_check(resolver: &Resolver<'_>, token: &str) {
-    let request = Request::new()
-        .model(aliases::FAST.name())
-        .op(Op::ChatCompletions);
+    let request = Request::from(aliases::FAST).op(Op::ChatCompletions);
     let resolved = resolver.resolve(request).expect("fast resolves");
     assert_eq!(resolved.model(), "openai/gpt-5-nano");
     let server = MockServer::start(token, 1).expect("bind 127.0.0.1");
@@ -85,7 +83,7 @@ fn without_a_key_the_error_names_the_variable_and_both_fixes() {
         .build()
         .expect("resolver");
     let err = resolver
-        .resolve(aliases::FAST.name())
+        .resolve(aliases::FAST)
         .expect_err("no key anywhere")
         .to_string();
     assert!(err.contains("OPENAI_API_KEY"), "{err}");

@@ -16,7 +16,7 @@
 //! let env = std::collections::BTreeMap::from([("OPENAI_API_KEY".to_string(), "sk-example".to_string())]);
 //! let resolver = llmcfg::Resolver::builder(&llm::CONFIG).env(env).build()?;
 //!
-//! let fast = resolver.resolve(llm::aliases::FAST.name())?;
+//! let fast = resolver.resolve(llm::aliases::FAST)?;
 //! assert_eq!(fast.model(), "openai/gpt-5-nano");
 //! assert_eq!(fast.base_url(), "https://api.openai.com/v1");
 //! assert_eq!(fast.api_key().map(|k| k.expose_secret()), Some("sk-example"));

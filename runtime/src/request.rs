@@ -77,6 +77,13 @@ impl<'a> From<Option<&'a str>> for Request<'a> {
     }
 }
 
+/// A generated alias constant: `resolver.resolve(aliases::FAST)`.
+impl<'a> From<&'a Alias> for Request<'a> {
+    fn from(alias: &'a Alias) -> Self {
+        Request::new().model(alias.name())
+    }
+}
+
 impl<'a> From<&'a String> for Request<'a> {
     fn from(model: &'a String) -> Self {
         Request::new().model(model)
@@ -262,6 +269,14 @@ mod tests {
         assert_eq!(req.requested_model(), Some("fast"));
         let req: Request<'_> = None.into();
         assert_eq!(req, Request::new());
+        let alias = crate::config::construct::alias(
+            std::borrow::Cow::Borrowed("fast"),
+            std::borrow::Cow::Borrowed("openai/gpt-5-nano"),
+            None,
+            None,
+            std::borrow::Cow::Borrowed(&[]),
+        );
+        assert_eq!(Request::from(&alias).requested_model(), Some("fast"));
         let req = Request::new().op(Op::Embeddings).features(&["x"]);
         assert_eq!(req.needs().op, Some(Op::Embeddings));
     }
