@@ -39,9 +39,7 @@ pub(crate) struct CheckArgs {
 
 /// Reads and checks one target, naming it as the user sees it.
 pub(crate) fn check_target(target: &Target) -> Result<Report, String> {
-    let name = discover::display(&target.path);
-    let text = std::fs::read_to_string(&target.path)
-        .map_err(|e| format!("cannot read llm config {name}: {e}"))?;
+    let (name, text) = target.read()?;
     let options = Options {
         table: target.table.clone(),
     };

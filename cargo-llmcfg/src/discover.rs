@@ -32,6 +32,17 @@ pub(crate) struct Target {
     pub(crate) origin: Origin,
 }
 
+impl Target {
+    /// The file's name as reports show it, and its text; or the message saying it cannot be read.
+    pub(crate) fn read(&self) -> Result<(String, String), String> {
+        let name = display(&self.path);
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => Ok((name, text)),
+            Err(e) => Err(format!("cannot read llm config {name}: {e}")),
+        }
+    }
+}
+
 /// How a config was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Origin {

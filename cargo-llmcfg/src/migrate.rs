@@ -53,11 +53,10 @@ pub(crate) fn run(args: &MigrateArgs) -> u8 {
 }
 
 fn migrate_target(target: &Target, write: bool) -> u8 {
-    let name = discover::display(&target.path);
-    let text = match std::fs::read_to_string(&target.path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read llm config {name}: {e}");
+    let (name, text) = match target.read() {
+        Ok(read) => read,
+        Err(message) => {
+            eprintln!("error: {message}");
             return crate::exit::USAGE;
         }
     };

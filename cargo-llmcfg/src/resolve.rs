@@ -63,11 +63,10 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
             return crate::exit::USAGE;
         }
     };
-    let name = discover::display(&target.path);
-    let text = match std::fs::read_to_string(&target.path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read llm config {name}: {e}");
+    let (name, text) = match target.read() {
+        Ok(read) => read,
+        Err(message) => {
+            eprintln!("error: {message}");
             return crate::exit::USAGE;
         }
     };

@@ -1,0 +1,58 @@
+//! The runtime stays light: without its `load` feature, the normal dependency tree of `llmcfg`
+//! (proc macros aside — they run in the compiler, not in the application) has no TOML parser,
+//! no miette, no syn and no proc-macro2.
+
+use std::path::Path;
+use std::process::Command;
+
+const HEAVY: &[&str] = &["toml", "toml_parser", "miette", "syn", "proc-macro2"];
+
+/// The crate names in `cargo tree -p llmcfg -e normal,no-proc-macro` with `features`.
+fn runtime_tree(features: &[&str]) -> Vec<String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args([
+        "tree",
+        "-p",
+        "llmcfg",
+        "-e",
+        "normal,no-proc-macro",
+        "--prefix",
+        "none",
+    ])
+    .arg("--manifest-path")
+    .arg(&manifest);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    let out = cmd.output().expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn without_load_the_runtime_has_no_parser_or_macro_dependencies() {
+    let tree = runtime_tree(&[]);
+    assert!(tree.iter().any(|c| c == "llmcfg-core"), "{tree:?}");
+    for heavy in HEAVY {
+        assert!(
+            !tree.iter().any(|c| c == heavy),
+            "`{heavy}` is in the runtime's tree: {tree:?}"
+        );
+    }
+}
+
+#[test]
+fn the_load_feature_is_what_brings_the_parser_in() {
+    // Proves the check above can fail: the same query sees toml once `load` is on.
+    let tree = runtime_tree(&["load"]);
+    assert!(tree.iter().any(|c| c == "toml"), "{tree:?}");
+}
