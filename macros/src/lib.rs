@@ -1,5 +1,19 @@
 //! Procedural macros of llmcfg. Depend on `llmcfg` and use `llmcfg::include_llm_config!`;
 //! this crate only parses arguments, reads the file, calls `llmcfg-core` and generates code.
+//!
+//! ```
+//! mod llm {
+//!     // The path is relative to the crate's `Cargo.toml`; the file is checked while the crate
+//!     // compiles, and editing it rebuilds the crate.
+//!     llmcfg::include_llm_config!("doc/llm.toml");
+//! }
+//!
+//! // Typed names: a misspelled alias is a compile error, not a run-time surprise.
+//! assert_eq!(llm::aliases::SMART.model(), "anthropic/claude-sonnet-4");
+//! assert_eq!(llm::aliases::SMART.backend(), Some(llm::backends::ANTHROPIC_MAIN.name()));
+//! assert_eq!(llm::env::ANTHROPIC_API_KEY, "ANTHROPIC_API_KEY");
+//! assert_eq!(llm::CONFIG.aliases().len(), llm::aliases::ALL.len());
+//! ```
 
 mod args;
 mod expand;
