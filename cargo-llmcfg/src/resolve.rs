@@ -183,6 +183,12 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
                     .map_or_else(|| "no key needed".to_string(), |k| format!("key from {k}"));
                 println!("chosen:   {} {} ({key})", r.endpoint().name(), r.base_url());
             }
+            // The candidates above already say why each was filtered.
+            Err(llmcfg::ResolveError::NoBackend { model, .. }) => {
+                eprintln!(
+                    "error: no backend can serve `{model}`: every candidate above is filtered"
+                );
+            }
             Err(e) => eprintln!("error: {e}"),
         }
     }

@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::env::{Env, EnvValue, read_var};
 use crate::error::Reason;
 use crate::key::{ApiKey, KeySource};
+use crate::source::SourceError;
 use crate::{Credential, CredentialKind};
 
 /// The key/value pairs of one secret. `Debug` shows the keys only.
@@ -79,14 +80,13 @@ pub trait SecretSource: Send + Sync {
     fn secret(&self, name: &str) -> Result<Option<SecretMap>, String>;
 
     /// Reads a key file (`kind = "file"`).
-    fn read_file(&self, path: &Path) -> Result<SecretString, String> {
-        crate::source::read_key_file(path).map_err(|e| e.to_string())
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
+        crate::source::read_key_file(path)
     }
 
     /// Runs a key command (`kind = "command"`), argv without a shell.
-    fn run_command(&self, argv: &[&str]) -> Result<SecretString, String> {
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         crate::source::run_key_command(argv, crate::source::DEFAULT_COMMAND_TIMEOUT)
-            .map_err(|e| e.to_string())
     }
 }
 
@@ -140,10 +140,10 @@ impl<S: SecretSource + ?Sized> SecretSource for std::sync::Arc<S> {
     fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
         (**self).secret(name)
     }
-    fn read_file(&self, path: &Path) -> Result<SecretString, String> {
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
         (**self).read_file(path)
     }
-    fn run_command(&self, argv: &[&str]) -> Result<SecretString, String> {
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         (**self).run_command(argv)
     }
 }
@@ -221,7 +221,7 @@ pub(crate) fn lookup<'a>(
                         Ok(_) => Err(Reason::FileUnreadable {
                             var: var.map(str::to_string),
                             path: path.to_string(),
-                            error: "the file is empty".to_string(),
+                            error: SourceError::FileEmpty { path: path.into() },
                         }),
                         Err(error) => Err(Reason::FileUnreadable {
                             var: var.map(str::to_string),
@@ -241,7 +241,7 @@ pub(crate) fn lookup<'a>(
                         });
                     };
                     let args: Vec<&str> = argv.iter().map(|a| &**a).collect();
-                    let failed = |error: String| Reason::CommandFailed {
+                    let failed = |error: SourceError| Reason::CommandFailed {
                         var: var.map(str::to_string),
                         program: program.to_string(),
                         error,
@@ -250,7 +250,10 @@ pub(crate) fn lookup<'a>(
                         Ok(value) if !value.expose_secret().trim().is_empty() => {
                             Ok(Some((ApiKey::new(value), KeySource::Command { program })))
                         }
-                        Ok(_) => Err(failed("it printed nothing".to_string())),
+                        Ok(_) => Err(failed(SourceError::CommandEmptyOutput {
+                            command: args.join(" "),
+                            stderr: String::new(),
+                        })),
                         Err(error) => Err(failed(error)),
                     }
                 }

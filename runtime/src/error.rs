@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::source::SourceError;
 use crate::{Op, Transport};
 
 /// Why a candidate backend cannot be used. Names only, never a key value.
@@ -80,8 +81,8 @@ pub enum Reason {
         var: Option<String>,
         /// The file.
         path: String,
-        /// What went wrong.
-        error: String,
+        /// What went wrong; names the file.
+        error: SourceError,
     },
     /// `kind = "command"`: the command failed (and the env var, if any, is unset).
     CommandFailed {
@@ -89,8 +90,8 @@ pub enum Reason {
         var: Option<String>,
         /// argv\[0\].
         program: String,
-        /// What went wrong.
-        error: String,
+        /// What went wrong; names the command, carries at most its stderr's first line.
+        error: SourceError,
     },
 }
 
@@ -169,8 +170,8 @@ impl fmt::Display for Reason {
                 )?;
                 export_or_set(f, var, secret)
             }
-            Reason::FileUnreadable { var, path, error } => {
-                write!(f, "key file {path} cannot be read ({error})")?;
+            Reason::FileUnreadable { var, error, .. } => {
+                write!(f, "{error}")?;
                 match var {
                     Some(var) => write!(
                         f,
@@ -179,12 +180,8 @@ impl fmt::Display for Reason {
                     None => f.write_str(": fix the file or its mount"),
                 }
             }
-            Reason::CommandFailed {
-                var,
-                program,
-                error,
-            } => {
-                write!(f, "key command `{program}` failed ({error})")?;
+            Reason::CommandFailed { var, error, .. } => {
+                write!(f, "{error}")?;
                 match var {
                     Some(var) => write!(
                         f,

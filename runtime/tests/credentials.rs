@@ -117,10 +117,15 @@ fn file_kind_env_first_then_file() {
     let r = resolver(&config, &[], files());
     assert_eq!(key_of(&r).0, "from-file");
     let r = resolver(&config, &[], FakeSecrets::new());
-    let err = r.resolve("fast").expect_err("unreadable");
+    let err = r.resolve("fast").expect_err("unreadable").to_string();
     assert!(
-        err.to_string()
-            .contains("key file /run/secrets/openai cannot be read")
+        err.contains("key file /run/secrets/openai does not exist"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("/run/secrets/openai").count(),
+        1,
+        "the file is named once: {err}"
     );
     // An empty file is not a key.
     let r = resolver(
@@ -142,7 +147,11 @@ fn command_kind_env_first_then_command() {
     let r = resolver(&config, &[], FakeSecrets::new());
     let err = r.resolve("fast").expect_err("fails");
     let msg = err.to_string();
-    assert!(msg.contains("key command `pass` failed"), "{msg}");
+    assert!(
+        msg.contains("key command `pass show llm/openai` failed"),
+        "{msg}"
+    );
+    assert_eq!(msg.matches("key command").count(), 1, "said once: {msg}");
     assert!(msg.contains("export MAIN_KEY=…"), "{msg}");
 }
 

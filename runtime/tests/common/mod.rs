@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use llmcfg::__private as p;
+use llmcfg::source::SourceError;
 use llmcfg::{
     BackendKind, Config, CredentialKind, Hosting, Op, Policy, SecretMap, SecretSource,
     SecretString, Transport,
@@ -345,18 +346,24 @@ impl SecretSource for FakeSecrets {
         }
         Ok(self.secrets.get(name).cloned())
     }
-    fn read_file(&self, path: &Path) -> Result<SecretString, String> {
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
         let key = path.to_string_lossy();
         self.files
             .get(key.as_ref())
             .map(|v| SecretString::from(v.clone()))
-            .ok_or_else(|| format!("{key}: No such file or directory"))
+            .ok_or_else(|| SourceError::FileMissing {
+                path: path.to_path_buf(),
+            })
     }
-    fn run_command(&self, argv: &[&str]) -> Result<SecretString, String> {
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         let program = argv.first().copied().unwrap_or("");
         self.commands
             .get(program)
             .map(|v| SecretString::from(v.clone()))
-            .ok_or_else(|| format!("`{program}` exited with status 1"))
+            .ok_or_else(|| SourceError::CommandFailed {
+                command: argv.join(" "),
+                status: "exit status 1".to_string(),
+                stderr: String::new(),
+            })
     }
 }

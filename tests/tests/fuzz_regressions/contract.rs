@@ -8,6 +8,7 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use llmcfg::source::SourceError;
 use llmcfg::{Config, Env, ResolveError, Resolver, SecretMap, SecretSource, SecretString};
 use llmcfg_core::{Options, render};
 
@@ -18,11 +19,17 @@ impl SecretSource for NoSecrets {
     fn secret(&self, _name: &str) -> Result<Option<SecretMap>, String> {
         Ok(None)
     }
-    fn read_file(&self, _path: &Path) -> Result<SecretString, String> {
-        Err("no files while fuzzing".into())
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
+        Err(SourceError::FileUnreadable {
+            path: path.to_path_buf(),
+            reason: "no files while fuzzing".into(),
+        })
     }
-    fn run_command(&self, _argv: &[&str]) -> Result<SecretString, String> {
-        Err("no commands while fuzzing".into())
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
+        Err(SourceError::CommandSpawn {
+            command: argv.join(" "),
+            reason: "no commands while fuzzing".into(),
+        })
     }
 }
 
