@@ -21,8 +21,10 @@ pub(crate) enum SecretsCommand {
     /// Assignments are `--KEY=VALUE` or `--KEY VALUE`; keys are environment-variable names.
     /// Given keys are added or overwritten, the others kept. Secrets are public (group-readable
     /// file, 0640) unless `--private` (0600) is given when the secret is created.
-    /// Values on a command line are visible to `ps` and shell history: prefer a mounted file or
-    /// a secret manager (`kind = "file"` / `kind = "command"`) on shared machines.
+    /// Values on a command line are visible to `ps` and shell history: write `--KEY=-` to read
+    /// that value from standard input (`pass show llm/openai | cargo llmcfg secrets set NAME
+    /// --OPENAI_API_KEY=-`), or use a mounted file or a secret manager (`kind = "file"` /
+    /// `kind = "command"`) on shared machines.
     Set(SetArgs),
     /// Show a secret's name, visibility and key names; values only with `--show-values`.
     Show(ShowArgs),
@@ -58,7 +60,8 @@ pub(crate) struct SetArgs {
     private: bool,
     #[command(flatten)]
     out: OutputArgs,
-    /// The values to set: `--KEY=VALUE` or `--KEY VALUE`, one or more.
+    /// The values to set: `--KEY=VALUE` or `--KEY VALUE`, one or more; `--KEY=-` reads that
+    /// value from standard input.
     #[arg(value_name = "--KEY=VALUE", trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
     assignments: Vec<String>,
 }
@@ -131,9 +134,12 @@ pub(crate) fn run(cmd: SecretsCommand) -> u8 {
         SecretsCommand::Set(args) => {
             let parsed = parse_set_tokens(&args.assignments);
             let format = parsed.output.unwrap_or(args.out.output);
-            let result = parsed.result.and_then(|assignments| {
-                set(&args.name, args.private || parsed.private, assignments)
-            });
+            let result = parsed
+                .result
+                .and_then(|assignments| read_stdin_values(assignments, std::io::stdin().lock()))
+                .and_then(|assignments| {
+                    set(&args.name, args.private || parsed.private, assignments)
+                });
             ("secrets.set", format, result)
         }
         SecretsCommand::Show(args) => (
@@ -180,7 +186,48 @@ pub(crate) fn run(cmd: SecretsCommand) -> u8 {
 struct ParsedSet {
     private: bool,
     output: Option<OutputFormat>,
-    result: Result<Vec<(String, SecretString)>, Failure>,
+    result: Result<Vec<(String, Assigned)>, Failure>,
+}
+
+/// Where an assigned value comes from.
+enum Assigned {
+    /// Written on the command line.
+    Given(SecretString),
+    /// `--KEY=-`: read from standard input, so it never appears in `ps` or shell history.
+    Stdin,
+}
+
+/// The largest value read from standard input.
+const MAX_STDIN_VALUE: u64 = 64 * 1024;
+
+/// Turns `--KEY=-` into the value on standard input (one trailing newline stripped).
+fn read_stdin_values(
+    assignments: Vec<(String, Assigned)>,
+    stdin: impl std::io::Read,
+) -> Result<Vec<(String, SecretString)>, Failure> {
+    let mut stdin = Some(stdin);
+    assignments
+        .into_iter()
+        .map(|(key, value)| match value {
+            Assigned::Given(value) => Ok((key, value)),
+            Assigned::Stdin => {
+                let mut text = zeroize::Zeroizing::new(String::new());
+                let reader = stdin.take().ok_or_else(|| {
+                    Failure::usage("stdin-twice", format!("--{key}=-: only one value can be read from standard input"))
+                })?;
+                std::io::Read::read_to_string(&mut std::io::Read::take(reader, MAX_STDIN_VALUE + 1), &mut text)
+                    .map_err(|e| Failure::usage("stdin", format!("--{key}=-: cannot read standard input: {e}")))?;
+                if text.len() as u64 > MAX_STDIN_VALUE {
+                    return Err(Failure::usage("stdin", format!("--{key}=-: the value on standard input is larger than {MAX_STDIN_VALUE} bytes")));
+                }
+                let value = text.strip_suffix('\n').map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
+                if value.is_empty() {
+                    return Err(Failure::usage("empty-value", format!("--{key}=- read an empty value from standard input: a secret value cannot be empty")));
+                }
+                Ok((key, SecretString::from(value)))
+            }
+        })
+        .collect()
 }
 
 /// Parses `--KEY=VALUE` / `--KEY VALUE` assignments, with `--private` and `-o/--output FORMAT`
@@ -243,8 +290,9 @@ fn parse_set_tokens(tokens: &[String]) -> ParsedSet {
     }
 }
 
-fn parse_assignments(tokens: &[(usize, &str)]) -> Result<Vec<(String, SecretString)>, Failure> {
+fn parse_assignments(tokens: &[(usize, &str)]) -> Result<Vec<(String, Assigned)>, Failure> {
     let mut out = Vec::new();
+    let mut from_stdin = false;
     let mut seen = BTreeSet::new();
     let mut iter = tokens.iter().peekable();
     while let Some(&(pos, tok)) = iter.next() {
@@ -281,7 +329,7 @@ fn parse_assignments(tokens: &[(usize, &str)]) -> Result<Vec<(String, SecretStri
         let value = match value {
             Some(value) => value,
             None => match iter.peek() {
-                Some(&&(_, next)) if !next.starts_with('-') => {
+                Some(&&(_, next)) if next == "-" || !next.starts_with('-') => {
                     iter.next();
                     next
                 }
@@ -308,7 +356,18 @@ fn parse_assignments(tokens: &[(usize, &str)]) -> Result<Vec<(String, SecretStri
                 format!("--{key} is given more than once"),
             ));
         }
-        out.push((key.to_owned(), SecretString::from(value)));
+        let value = if value == "-" {
+            if std::mem::replace(&mut from_stdin, true) {
+                return Err(Failure::usage(
+                    "stdin-twice",
+                    format!("--{key}=-: only one value can be read from standard input"),
+                ));
+            }
+            Assigned::Stdin
+        } else {
+            Assigned::Given(SecretString::from(value))
+        };
+        out.push((key.to_owned(), value));
     }
     if out.is_empty() {
         return Err(Failure::usage(
@@ -554,6 +613,35 @@ mod tests {
         assert_eq!(keys(&["--A"]), Err("missing-value"));
         assert_eq!(keys(&["--A", "--B=1"]), Err("missing-value"));
         assert_eq!(keys(&["--"]), Err("stray-argument"));
+        assert_eq!(keys(&["--A=-", "--B=-"]), Err("stdin-twice"));
+    }
+
+    fn from_stdin(tokens: &[&str], input: &str) -> Result<Vec<(String, String)>, &'static str> {
+        let parsed = parse_set_tokens(&toks(tokens)).result.map_err(|f| f.code)?;
+        read_stdin_values(parsed, input.as_bytes())
+            .map(|v| {
+                v.into_iter()
+                    .map(|(k, s)| (k, s.expose_secret().to_owned()))
+                    .collect()
+            })
+            .map_err(|f| f.code)
+    }
+
+    #[test]
+    fn a_value_can_come_from_stdin() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        assert_eq!(
+            from_stdin(&["--A=-", "--B=2"], "sk-x\n"),
+            Ok(vec![pair("A", "sk-x"), pair("B", "2")])
+        );
+        assert_eq!(
+            from_stdin(&["--A", "-"], "sk-y\r\n"),
+            Ok(vec![pair("A", "sk-y")])
+        );
+        // Only one trailing newline is the terminator; the rest is the value.
+        assert_eq!(from_stdin(&["--A=-"], "v\n\n"), Ok(vec![pair("A", "v\n")]));
+        assert_eq!(from_stdin(&["--A=-"], "\n"), Err("empty-value"));
+        assert_eq!(from_stdin(&["--A=-"], &"x".repeat(70_000)), Err("stdin"));
     }
 
     #[test]

@@ -454,3 +454,43 @@ fn clap_usage_errors_exit_2() {
     s.cmd(&["show"]).assert().code(2);
     s.cmd(&["list", "--bogus"]).assert().code(2);
 }
+
+#[test]
+fn a_value_from_stdin_never_touches_the_command_line() {
+    let s = store();
+    let out = s
+        .cmd(&["set", "piped", "--OPENAI_API_KEY=-", "--ORG=acme"])
+        .write_stdin(format!("{VALUE}\n"))
+        .output()
+        .expect("run");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    no_value(&stdout);
+    no_value(&stderr);
+    let shown = s
+        .json(&["show", "piped", "--show-values", "-o", "json"])
+        .to_string();
+    assert!(
+        shown.contains(&format!("\"{VALUE}\"")),
+        "stored without the newline: {shown}"
+    );
+    // An empty stdin is refused like an empty value, and nothing is written.
+    let out = s
+        .cmd(&["set", "empty", "--K=-"])
+        .write_stdin("\n")
+        .output()
+        .expect("run");
+    let (code, stderr) = (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--K=- read an empty value from standard input"),
+        "{stderr}"
+    );
+    assert!(!s.dir.join("empty.json").exists());
+}
