@@ -406,11 +406,12 @@ fn set(
             "Created {} secret `{}` with {}: {}.\n",
             secret.visibility(),
             secret.name(),
-            plural(secret.len(), "key", "keys"),
-            join(secret.keys())
+            plural(secret.values().len(), "key", "keys"),
+            join(secret.values().keys())
         )
     } else {
         let kept: Vec<&str> = secret
+            .values()
             .keys()
             .filter(|k| !added.iter().chain(&overwritten).any(|g| g == k))
             .collect();
@@ -462,7 +463,7 @@ fn show(name: &str, show_values: bool) -> Result<Report, Failure> {
     let _ = writeln!(human, "created:    {}", format_time(secret.created()));
     let _ = writeln!(human, "updated:    {}", format_time(secret.updated()));
     let _ = writeln!(human, "keys:");
-    for (key, value) in secret.iter() {
+    for (key, value) in secret.values().iter() {
         if show_values {
             let _ = writeln!(human, "  {key}={}", value.expose_secret());
         } else {
@@ -499,7 +500,7 @@ fn list() -> Result<Report, Failure> {
                 "{:<width$}  {:<10}  {}",
                 secret.name(),
                 secret.visibility().as_str(),
-                join(secret.keys())
+                join(secret.values().keys())
             );
         }
     }
@@ -537,12 +538,13 @@ fn item_json(secret: &Secret, with_values: bool) -> Value {
     let mut item = json!({
         "name": secret.name(),
         "visibility": secret.visibility().as_str(),
-        "keys": secret.keys().collect::<Vec<_>>(),
+        "keys": secret.values().keys().collect::<Vec<_>>(),
         "created_at": secret.created(),
         "updated_at": secret.updated(),
     });
     if with_values && let Value::Object(map) = &mut item {
         let values: serde_json::Map<String, Value> = secret
+            .values()
             .iter()
             .map(|(k, v)| (k.to_owned(), Value::String(v.expose_secret().to_owned())))
             .collect();

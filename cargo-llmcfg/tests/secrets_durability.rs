@@ -47,13 +47,14 @@ fn sixteen_concurrent_writers_lose_nothing() {
             .expect("get")
             .expect("exists");
         assert_eq!(
-            secret.len(),
+            secret.values().len(),
             16,
             "round {round}: {:?}",
-            secret.keys().collect::<Vec<_>>()
+            secret.values().keys().collect::<Vec<_>>()
         );
         for i in 0..16 {
             let value = secret
+                .values()
                 .get(&format!("KEY_{i}"))
                 .map(|v| v.expose_secret().to_owned());
             assert_eq!(value.as_deref(), Some(format!("v_{i}").as_str()));
@@ -143,6 +144,7 @@ fn sigkill_at_random_points_never_tears_a_secret() {
             .unwrap_or_else(|| panic!("seed {seed}: secret vanished"));
         assert!(secret.is_private(), "seed {seed}");
         let v: usize = secret
+            .values()
             .get("V")
             .and_then(|v| v.expose_secret().parse().ok())
             .expect("V");
@@ -150,7 +152,10 @@ fn sigkill_at_random_points_never_tears_a_secret() {
             allowed.contains(&v),
             "seed {seed}: version {v} not in {allowed:?}"
         );
-        let filler = secret.get("BIG").map(|b| b.expose_secret() == big(v));
+        let filler = secret
+            .values()
+            .get("BIG")
+            .map(|b| b.expose_secret() == big(v));
         assert_eq!(
             filler,
             Some(true),

@@ -60,6 +60,18 @@ impl SecretMap {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    pub(crate) fn from_map(values: BTreeMap<String, SecretString>) -> Self {
+        SecretMap { values }
+    }
+
+    pub(crate) fn as_map(&self) -> &BTreeMap<String, SecretString> {
+        &self.values
+    }
+
+    pub(crate) fn as_map_mut(&mut self) -> &mut BTreeMap<String, SecretString> {
+        &mut self.values
+    }
 }
 
 impl fmt::Debug for SecretMap {
@@ -117,16 +129,8 @@ impl SecretSource for StoreSecrets {
             None => crate::store::SecretStore::open_default(),
         }
         .map_err(|e| e.to_string())?;
-        let Some(secret) = store.get(name).map_err(|e| e.to_string())? else {
-            return Ok(None);
-        };
-        let mut map = SecretMap::new();
-        for key in secret.keys() {
-            if let Some(value) = secret.get(key) {
-                map.insert(key, value.clone());
-            }
-        }
-        Ok(Some(map))
+        let secret = store.get(name).map_err(|e| e.to_string())?;
+        Ok(secret.map(crate::store::Secret::into_values))
     }
 }
 

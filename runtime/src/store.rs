@@ -24,6 +24,8 @@ use llmcfg_core::vocab::{is_env_var_name, is_secret_name};
 /// Re-exported so callers can build and read values without depending on `secrecy` directly.
 pub use secrecy::{ExposeSecret, SecretString};
 
+use crate::credential::SecretMap;
+
 /// The environment variable naming the store directory.
 pub const SECRETS_DIR_ENV: &str = "LLMCFG_SECRETS_DIR";
 
@@ -167,7 +169,7 @@ pub struct Secret {
     visibility: Visibility,
     created: u64,
     updated: u64,
-    values: BTreeMap<String, SecretString>,
+    values: SecretMap,
 }
 
 impl fmt::Debug for Secret {
@@ -203,25 +205,13 @@ impl Secret {
     pub fn updated(&self) -> u64 {
         self.updated
     }
-    /// The value stored under `key`.
-    pub fn get(&self, key: &str) -> Option<&SecretString> {
-        self.values.get(key)
+    /// The key/value pairs. `Debug` of the map shows keys only.
+    pub fn values(&self) -> &SecretMap {
+        &self.values
     }
-    /// The key names, sorted.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
-    }
-    /// The key/value pairs, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
-    }
-    /// The number of keys.
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-    /// Whether the secret holds no key (never true for a secret read from the store).
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+    /// The key/value pairs, without the metadata.
+    pub fn into_values(self) -> SecretMap {
+        self.values
     }
 }
 
@@ -382,7 +372,7 @@ impl SecretStore {
                     visibility,
                     created: now,
                     updated: now,
-                    values: BTreeMap::new(),
+                    values: SecretMap::new(),
                 },
                 true,
             ),
@@ -390,7 +380,12 @@ impl SecretStore {
         let mut added = Vec::new();
         let mut overwritten = Vec::new();
         for (key, value) in given {
-            if secret.values.insert(key.clone(), value).is_some() {
+            if secret
+                .values
+                .as_map_mut()
+                .insert(key.clone(), value)
+                .is_some()
+            {
                 overwritten.push(key);
             } else {
                 added.push(key);

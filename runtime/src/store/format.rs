@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::{Secret, StoreError, Visibility};
+use crate::credential::SecretMap;
 
 /// The format version written into every file.
 const VERSION: u32 = 1;
@@ -138,7 +139,7 @@ pub(super) fn encode(secret: &Secret) -> Result<Zeroizing<Vec<u8>>, serde_json::
         },
         created: secret.created,
         updated: secret.updated,
-        values: ValuesOut(&secret.values),
+        values: ValuesOut(secret.values.as_map()),
     };
     serde_json::to_writer_pretty(&mut *buf, &file)?;
     buf.push(b'\n');
@@ -189,6 +190,6 @@ pub(super) fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Secret, St
         },
         created: file.created,
         updated: file.updated,
-        values: file.values.0,
+        values: SecretMap::from_map(file.values.0),
     })
 }

@@ -18,6 +18,7 @@ fn store() -> (tempfile::TempDir, SecretStore) {
 
 fn value(secret: &Secret, key: &str) -> String {
     secret
+        .values()
         .get(key)
         .map(|v| v.expose_secret().to_owned())
         .unwrap_or_default()
@@ -61,7 +62,7 @@ fn set_creates_then_merges() {
 
     let secret = store.get("openai-creds").expect("get").expect("exists");
     assert_eq!(
-        secret.keys().collect::<Vec<_>>(),
+        secret.values().keys().collect::<Vec<_>>(),
         ["NEW", "OPENAI_API_KEY", "ORG"]
     );
     assert_eq!(value(&secret, "OPENAI_API_KEY"), "sk-2");
