@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use llmcfg::store::{ExposeSecret, SecretStore};
 
-fn set(dir: &Path, args: &[&str]) -> Command {
+fn set<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-llmcfg"));
     cmd.env("LLMCFG_SECRETS_DIR", dir)
         .args(["secrets", "set"])
@@ -98,15 +98,7 @@ fn sigkill_at_random_points_never_tears_a_secret() {
         ]
     };
 
-    let out = set(
-        &dir,
-        &version_args(0)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    )
-    .output()
-    .expect("run");
+    let out = set(&dir, &version_args(0)).output().expect("run");
     assert!(
         out.status.success(),
         "{}",
@@ -118,15 +110,7 @@ fn sigkill_at_random_points_never_tears_a_secret() {
     let mut full_run = u64::MAX;
     for _ in 0..5 {
         let start = Instant::now();
-        let out = set(
-            &dir,
-            &version_args(0)
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        )
-        .output()
-        .expect("run");
+        let out = set(&dir, &version_args(0)).output().expect("run");
         assert!(out.status.success());
         full_run = full_run.min(start.elapsed().as_micros().max(1000) as u64);
     }
@@ -170,9 +154,7 @@ fn sigkill_at_random_points_never_tears_a_secret() {
     let test_start = Instant::now();
     for i in 1..=ITERATIONS {
         let args = version_args(i);
-        let mut child = set(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
-            .spawn()
-            .expect("spawn");
+        let mut child = set(&dir, &args).spawn().expect("spawn");
         // Uniform over [40%, 110%] of a run: from start-up to just past the rename.
         let delay = Duration::from_micros(full_run * 2 / 5 + rng.next() % (full_run * 7 / 10));
         // Read concurrently until the kill: every read sees the old or the new version.
@@ -230,15 +212,7 @@ fn sigkill_at_random_points_never_tears_a_secret() {
         "seed {seed}: only {killed} writers were killed mid-run"
     );
     // Stale temp files go with the next successful write.
-    let out = set(
-        &dir,
-        &version_args(0)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    )
-    .output()
-    .expect("run");
+    let out = set(&dir, &version_args(0)).output().expect("run");
     assert!(out.status.success());
     assert!(
         std::fs::read_dir(&dir)
