@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use llmcfg_core::legacy::credential_name_for_env;
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
 use crate::discover::{self, Target};
 use crate::edit;
@@ -178,52 +178,48 @@ pub(crate) fn migrate_text(text: &str, table: &str) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
+/// For a legacy backend (one with `api_key_env`), the credential it should reference instead:
+/// `Some(None)` when it already has a `credential_ref`, so `api_key_env` only goes away.
+fn legacy_reference(t: &dyn TableLike, plan: &mut Plan) -> Option<Option<String>> {
+    let env = t.get("api_key_env").and_then(Item::as_str)?.to_string();
+    Some((!t.contains_key("credential_ref")).then(|| plan.credential_for(&env)))
+}
+
+/// What takes the place of an entry while a backend is rebuilt: every key but `api_key_env`
+/// stays; `api_key_env` becomes `credential_ref = "name"` in the same place and style, or goes.
+fn replace_legacy(key: Key, value: Value, reference: Option<&str>) -> Option<(Key, Value)> {
+    if key.get() != "api_key_env" {
+        return Some((key, value));
+    }
+    let name = reference?;
+    Some((
+        edit::renamed(&key, "credential_ref"),
+        edit::string_like(Some(&value), name),
+    ))
+}
+
 fn migrate_backend(t: &mut Table, plan: &mut Plan) -> bool {
-    let Some(env) = t
-        .get("api_key_env")
-        .and_then(Item::as_str)
-        .map(str::to_string)
-    else {
+    let Some(reference) = legacy_reference(t, plan) else {
         return false;
     };
-    let has_ref = t.contains_key("credential_ref");
-    let name = (!has_ref).then(|| plan.credential_for(&env));
-    edit::rebuild_table(t, |key, item| {
-        if key.get() != "api_key_env" {
-            return vec![(key, item)];
-        }
-        match &name {
-            Some(name) => {
-                let v = edit::string_like(item.as_value(), name);
-                vec![(edit::renamed(&key, "credential_ref"), Item::Value(v))]
-            }
-            None => Vec::new(),
-        }
+    edit::rebuild_table(t, |key, item| match item {
+        Item::Value(value) => replace_legacy(key, value, reference.as_deref())
+            .map(|(k, v)| (k, Item::Value(v)))
+            .into_iter()
+            .collect(),
+        item => vec![(key, item)],
     });
     true
 }
 
 fn migrate_inline_backend(t: &mut InlineTable, plan: &mut Plan) -> bool {
-    let Some(env) = t
-        .get("api_key_env")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-    else {
+    let Some(reference) = legacy_reference(t, plan) else {
         return false;
     };
-    let has_ref = t.contains_key("credential_ref");
-    let name = (!has_ref).then(|| plan.credential_for(&env));
     edit::rebuild_inline(t, |key, value| {
-        if key.get() != "api_key_env" {
-            return vec![(key, value)];
-        }
-        match &name {
-            Some(name) => vec![(
-                edit::renamed(&key, "credential_ref"),
-                edit::string_like(Some(&value), name),
-            )],
-            None => Vec::new(),
-        }
+        replace_legacy(key, value, reference.as_deref())
+            .into_iter()
+            .collect()
     });
     true
 }
