@@ -172,6 +172,22 @@ pub(crate) enum KeySpec<'a> {
     },
 }
 
+/// A key and where it was found.
+#[derive(Clone, Debug)]
+pub(crate) struct Found<'a> {
+    pub(crate) key: ApiKey,
+    pub(crate) source: KeySource<'a>,
+}
+
+impl<'a> Found<'a> {
+    fn new(key: impl Into<ApiKey>, source: KeySource<'a>) -> Self {
+        Self {
+            key: key.into(),
+            source,
+        }
+    }
+}
+
 /// Looks the key up. `alias_secret` is the secret linked on the alias, the fallback for
 /// `kind = "env"` credentials that link none themselves.
 pub(crate) fn lookup<'a>(
@@ -179,7 +195,7 @@ pub(crate) fn lookup<'a>(
     alias_secret: Option<&'a str>,
     env: &dyn Env,
     secrets: &dyn SecretSource,
-) -> Result<Option<(ApiKey, KeySource<'a>)>, Reason> {
+) -> Result<Option<Found<'a>>, Reason> {
     match spec {
         KeySpec::None => Ok(None),
         KeySpec::Unknown(name) => Err(Reason::UnknownCredential {
@@ -220,7 +236,7 @@ pub(crate) fn lookup<'a>(
                     };
                     match secrets.read_file(Path::new(path)) {
                         Ok(value) if !value.expose_secret().trim().is_empty() => {
-                            Ok(Some((ApiKey::new(value), KeySource::File { path })))
+                            Ok(Some(Found::new(value, KeySource::File { path })))
                         }
                         Ok(_) => Err(Reason::FileUnreadable {
                             var: var.map(str::to_string),
@@ -252,7 +268,7 @@ pub(crate) fn lookup<'a>(
                     };
                     match secrets.run_command(&args) {
                         Ok(value) if !value.expose_secret().trim().is_empty() => {
-                            Ok(Some((ApiKey::new(value), KeySource::Command { program })))
+                            Ok(Some(Found::new(value, KeySource::Command { program })))
                         }
                         Ok(_) => Err(failed(SourceError::CommandEmptyOutput {
                             command: args.join(" "),
@@ -267,13 +283,10 @@ pub(crate) fn lookup<'a>(
 }
 
 /// The env var, when it names one and it is set.
-fn from_env<'a>(
-    var: Option<&'a str>,
-    env: &dyn Env,
-) -> Result<Option<(ApiKey, KeySource<'a>)>, Reason> {
+fn from_env<'a>(var: Option<&'a str>, env: &dyn Env) -> Result<Option<Found<'a>>, Reason> {
     let Some(var) = var else { return Ok(None) };
     match read_var(env, var) {
-        EnvValue::Set(value) => Ok(Some((ApiKey::new(value), KeySource::Env { var }))),
+        EnvValue::Set(value) => Ok(Some(Found::new(value, KeySource::Env { var }))),
         EnvValue::Unset => Ok(None),
         EnvValue::NotUnicode => Err(Reason::EnvNotUnicode {
             var: var.to_string(),
@@ -287,7 +300,7 @@ fn env_then_secret<'a>(
     env: &dyn Env,
     secrets: &dyn SecretSource,
     suggest: impl FnOnce() -> String,
-) -> Result<(ApiKey, KeySource<'a>), Reason> {
+) -> Result<Found<'a>, Reason> {
     if let Some(found) = from_env(Some(var), env)? {
         return Ok(found);
     }
@@ -308,8 +321,8 @@ fn env_then_secret<'a>(
             secret: secret.to_string(),
         }),
         Ok(Some(map)) => match map.get(var) {
-            Some(value) if !value.expose_secret().trim().is_empty() => Ok((
-                ApiKey::new(value.clone()),
+            Some(value) if !value.expose_secret().trim().is_empty() => Ok(Found::new(
+                value.clone(),
                 KeySource::Secret { secret, key: var },
             )),
             _ => Err(Reason::SecretLacksKey {

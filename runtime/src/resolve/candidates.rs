@@ -1,0 +1,153 @@
+//! Candidates: the configured backends that could serve a target (the alias's precomputed
+//! list, its pinned backend, or a scan for a raw `provider/model`), else the provider's
+//! built-in endpoint; and the check each candidate goes through (the request's needs, then the
+//! key: what the endpoint needs for it, [`KeySpec`], looked up by [`lookup`]).
+
+use std::borrow::Cow;
+
+use llmcfg_core::vocab::{PROVIDERS, Provider, backend_serves_model};
+
+use crate::Backend;
+use crate::credential::{Found, KeySpec, lookup};
+use crate::error::{Reason, ResolveError};
+use crate::request::Endpoint;
+use crate::select::{self, Needs};
+
+use super::Resolver;
+use super::target::Target;
+
+/// A candidate's key (`None`: it needs none), or why it cannot be used.
+pub(super) type KeyOutcome<'a> = Result<Option<Found<'a>>, Reason>;
+
+/// Where the candidates of a target come from.
+pub(super) enum Candidates<'a> {
+    Configured(Cow<'a, [u32]>),
+    Builtin(&'static Provider),
+    MissingBackend(&'a str),
+}
+
+/// The built-in provider named `name`, ignoring ASCII case.
+pub(super) fn builtin(name: &str) -> Option<&'static Provider> {
+    PROVIDERS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+impl<'c> Resolver<'c> {
+    pub(super) fn candidates<'a>(
+        &'a self,
+        target: &Target<'a>,
+    ) -> Result<Candidates<'a>, ResolveError> {
+        let backends = self.config.backends();
+        if let Some(alias) = target.alias {
+            if let Some(pinned) = alias.backend() {
+                let c = alias.candidates();
+                if let [i] = c
+                    && backends
+                        .get(*i as usize)
+                        .is_some_and(|b| b.name() == pinned)
+                {
+                    return Ok(Candidates::Configured(Cow::Borrowed(c)));
+                }
+                return Ok(match backends.iter().position(|b| b.name() == pinned) {
+                    Some(i) => Candidates::Configured(Cow::Owned(vec![i as u32])),
+                    None => Candidates::MissingBackend(pinned),
+                });
+            }
+            if !alias.candidates().is_empty() {
+                return Ok(Candidates::Configured(Cow::Borrowed(alias.candidates())));
+            }
+        } else {
+            let found: Vec<u32> = (0u32..)
+                .zip(backends)
+                .filter(|(_, b)| {
+                    backend_serves_model(
+                        b.model(),
+                        b.provider(),
+                        target.provider,
+                        target.model_name,
+                    )
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !found.is_empty() {
+                return Ok(Candidates::Configured(Cow::Owned(found)));
+            }
+        }
+        match builtin(target.provider) {
+            Some(p) => Ok(Candidates::Builtin(p)),
+            None => Err(ResolveError::UnknownProvider {
+                provider: target.provider.to_string(),
+                model: target.model.to_string(),
+                known: PROVIDERS
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    fn key_spec<'a>(&'a self, backend: &'a Backend) -> KeySpec<'a> {
+        let Some(reference) = backend.credential_ref() else {
+            return KeySpec::None;
+        };
+        let credential = self
+            .config
+            .credential_of(backend)
+            .filter(|c| c.name() == reference)
+            .or_else(|| self.config.credential(reference));
+        match credential {
+            Some(credential) => KeySpec::Credential {
+                credential,
+                // The provider's variable is needed only when the credential names none.
+                standard_var: match credential.api_key_env() {
+                    Some(_) => None,
+                    None => backend
+                        .provider()
+                        .and_then(builtin)
+                        .and_then(|p| p.api_key_env),
+                },
+            },
+            None => KeySpec::Unknown(reference),
+        }
+    }
+
+    fn builtin_spec(p: &'static Provider) -> KeySpec<'static> {
+        match p.api_key_env {
+            Some(var) => KeySpec::Builtin {
+                var,
+                provider: p.name,
+            },
+            None => KeySpec::None,
+        }
+    }
+
+    /// The key of `endpoint`; `alias_secret` is the secret the alias links.
+    pub(super) fn key_of<'a>(
+        &'a self,
+        endpoint: Endpoint<'a>,
+        alias_secret: Option<&'a str>,
+    ) -> KeyOutcome<'a> {
+        let spec = match endpoint {
+            Endpoint::Configured(b) => self.key_spec(b),
+            Endpoint::Builtin(p) => Self::builtin_spec(p),
+        };
+        lookup(spec, alias_secret, &*self.env, &*self.secrets)
+    }
+
+    /// Whether `endpoint` meets `needs` and, if it does, its key.
+    pub(super) fn check<'a>(
+        &'a self,
+        endpoint: Endpoint<'a>,
+        needs: &Needs<'_>,
+        alias_secret: Option<&'a str>,
+    ) -> KeyOutcome<'a> {
+        let unmet = match endpoint {
+            Endpoint::Configured(b) => select::unmet(b, needs),
+            Endpoint::Builtin(p) => select::builtin_unmet(p.kind, needs),
+        };
+        match unmet {
+            Some(reason) => Err(reason),
+            None => self.key_of(endpoint, alias_secret),
+        }
+    }
+}
