@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::env::{Env, EnvValue, read_var};
-use crate::error::Reason;
+use crate::error::{Reason, SecretSourceError};
 use crate::key::{ApiKey, KeySource};
 use crate::source::SourceError;
 use crate::{Credential, CredentialKind};
@@ -83,13 +84,12 @@ impl fmt::Debug for SecretMap {
 }
 
 /// Where keys come from when the env var is unset: the secret store, key files and key
-/// commands. The default, [`StoreSecrets`], uses [`crate::store`] and [`crate::source`]; tests
-/// and embedders substitute their own.
-///
-/// Errors are messages for people and must never contain a secret value.
+/// commands. The default, `StoreSecrets`, reads the embedded store and uses [`crate::source`]
+/// for files and commands; tests and embedders substitute their own.
 pub trait SecretSource: Send + Sync {
-    /// Reads secret `name`; `Ok(None)` when it does not exist.
-    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String>;
+    /// Reads secret `name`; `Ok(None)` when it does not exist. The error must never contain a
+    /// secret value.
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, SecretSourceError>;
 
     /// Reads a key file (`kind = "file"`).
     fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
@@ -102,46 +102,14 @@ pub trait SecretSource: Send + Sync {
     }
 }
 
-/// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed.
-#[derive(Clone, Debug, Default)]
-pub struct StoreSecrets {
-    dir: Option<PathBuf>,
-}
-
-impl StoreSecrets {
-    /// The store at `LLMCFG_SECRETS_DIR`, else the platform config dir.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The store at `dir`.
-    pub fn at(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            dir: Some(dir.into()),
-        }
-    }
-}
-
-impl SecretSource for StoreSecrets {
-    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
-        let store = match &self.dir {
-            Some(dir) => crate::store::SecretStore::open(dir),
-            None => crate::store::SecretStore::open_default(),
-        }
-        .map_err(|e| e.to_string())?;
-        let secret = store.get(name).map_err(|e| e.to_string())?;
-        Ok(secret.map(crate::store::Secret::into_values))
-    }
-}
-
 impl SecretSource for BTreeMap<String, SecretMap> {
-    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, SecretSourceError> {
         Ok(self.get(name).cloned())
     }
 }
 
-impl<S: SecretSource + ?Sized> SecretSource for std::sync::Arc<S> {
-    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+impl<S: SecretSource + ?Sized> SecretSource for Arc<S> {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, SecretSourceError> {
         (**self).secret(name)
     }
     fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {

@@ -2,6 +2,7 @@
 //! of the registry and of secret reads. Every message says what to do; none carries a key.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::SourceError;
 use crate::{Op, Transport};
@@ -73,7 +74,7 @@ pub enum Reason {
         /// The linked secret.
         secret: String,
         /// What went wrong.
-        error: String,
+        error: SecretSourceError,
     },
     /// `kind = "file"`: the file cannot be read (and the env var, if any, is unset).
     FileUnreadable {
@@ -349,6 +350,39 @@ pub enum SecretError {
         /// The secret.
         name: String,
         /// What went wrong.
-        error: String,
+        error: SecretSourceError,
     },
 }
+
+/// Why a [`SecretSource`](crate::SecretSource) could not read a secret: the source's own typed error (a
+/// `StoreError` of [`crate::store`] for `StoreSecrets`), kept as the `source()` and reachable
+/// with [`SecretSourceError::downcast_ref`]. Like every error here it never carries a value.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct SecretSourceError(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl SecretSourceError {
+    /// Wraps a source's error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Arc::new(error))
+    }
+
+    /// The source's error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+
+    /// The source's error as `E`, when it is one.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.downcast_ref()
+    }
+}
+
+/// Errors compare by what they say: the wrapped error need not be comparable.
+impl PartialEq for SecretSourceError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for SecretSourceError {}

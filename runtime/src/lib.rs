@@ -43,13 +43,14 @@ mod resolve;
 mod select;
 pub mod source;
 pub mod store;
+mod store_secrets;
 
 pub use config::{
     Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
 };
-pub use credential::{SecretMap, SecretSource, StoreSecrets};
+pub use credential::{SecretMap, SecretSource};
 pub use env::{Env, Environment, ProcessEnv};
-pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError};
+pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError, SecretSourceError};
 pub use explain::{Candidate, Explanation, Status};
 pub use key::{ApiKey, KeySource};
 pub use llmcfg_core::Options;
@@ -60,6 +61,7 @@ pub use registry::REGISTRY_VAR;
 pub use request::{Endpoint, Request, Resolved, Selection};
 pub use resolve::{DEFAULT_MODEL_VAR, Resolver, ResolverBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use store_secrets::StoreSecrets;
 
 #[cfg(feature = "macros")]
 pub use llmcfg_macros::include_llm_config;

@@ -13,8 +13,8 @@ use crate::error::{Reason, ResolveError};
 use crate::request::Endpoint;
 use crate::select::{self, Needs};
 
-use super::Resolver;
 use super::target::Target;
+use super::{Resolver, builtin};
 
 /// A candidate's key (`None`: it needs none), or why it cannot be used.
 pub(super) type KeyOutcome<'a> = Result<Option<Found<'a>>, Reason>;
@@ -24,11 +24,6 @@ pub(super) enum Candidates<'a> {
     Configured(Cow<'a, [u32]>),
     Builtin(&'static Provider),
     MissingBackend(&'a str),
-}
-
-/// The built-in provider named `name`, ignoring ASCII case.
-pub(super) fn builtin(name: &str) -> Option<&'static Provider> {
-    PROVIDERS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
 }
 
 impl<'c> Resolver<'c> {

@@ -13,7 +13,8 @@ mod target;
 use std::fmt;
 use std::sync::atomic::AtomicUsize;
 
-use crate::credential::{SecretSource, StoreSecrets};
+use crate::StoreSecrets;
+use crate::credential::SecretSource;
 use crate::env::{Env, ProcessEnv};
 use crate::error::{Reason, RegistryError, ResolveError};
 use crate::explain::{Candidate, Explanation, Status};
@@ -22,7 +23,7 @@ use crate::request::{Request, Resolved};
 use crate::select::Rng;
 use crate::{Alias, Backend, Config};
 
-use candidates::builtin;
+use llmcfg_core::vocab::{PROVIDERS, Provider};
 
 /// The environment variable naming the model used when a request names none.
 pub const DEFAULT_MODEL_VAR: &str = "LLMCFG_DEFAULT_MODEL";
@@ -289,6 +290,11 @@ impl<'c> Resolver<'c> {
     ) -> Result<crate::Environment, crate::SecretError> {
         crate::secret_environment_from(&*self.secrets, names)
     }
+}
+
+/// The built-in provider named `name`, ignoring ASCII case.
+fn builtin(name: &str) -> Option<&'static Provider> {
+    PROVIDERS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
 }
 
 /// Every env-var name the runtime may read for keys.

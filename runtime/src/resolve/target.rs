@@ -9,8 +9,7 @@ use crate::config::cmp_ignore_ascii_case;
 use crate::error::ResolveError;
 use crate::request::Selection;
 
-use super::candidates::builtin;
-use super::{DefaultModel, Resolver};
+use super::{DefaultModel, Resolver, builtin};
 
 /// The model a request resolved to, before a backend is chosen.
 #[derive(Clone, Copy, Debug)]

@@ -10,7 +10,7 @@ use llmcfg::__private as p;
 use llmcfg::source::SourceError;
 use llmcfg::{
     BackendKind, Config, CredentialKind, Hosting, Op, Policy, SecretMap, SecretSource,
-    SecretString, Transport,
+    SecretSourceError, SecretString, Transport,
 };
 use llmcfg_core::vocab::{backend_serves_model, provider_of_backend, split_model};
 
@@ -340,9 +340,11 @@ impl FakeSecrets {
 }
 
 impl SecretSource for FakeSecrets {
-    fn secret(&self, name: &str) -> Result<Option<SecretMap>, String> {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, SecretSourceError> {
         if self.broken {
-            return Err("the store directory is world-writable".into());
+            return Err(SecretSourceError::new(std::io::Error::other(
+                "the store directory is world-writable",
+            )));
         }
         Ok(self.secrets.get(name).cloned())
     }

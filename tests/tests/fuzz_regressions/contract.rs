@@ -9,14 +9,16 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use llmcfg::source::SourceError;
-use llmcfg::{Config, Env, ResolveError, Resolver, SecretMap, SecretSource, SecretString};
+use llmcfg::{
+    Config, Env, ResolveError, Resolver, SecretMap, SecretSource, SecretSourceError, SecretString,
+};
 use llmcfg_core::{Options, render};
 
 /// No secrets, no files, and above all no commands: fuzz inputs name arbitrary argv and paths.
 pub(crate) struct NoSecrets;
 
 impl SecretSource for NoSecrets {
-    fn secret(&self, _name: &str) -> Result<Option<SecretMap>, String> {
+    fn secret(&self, _name: &str) -> Result<Option<SecretMap>, SecretSourceError> {
         Ok(None)
     }
     fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
