@@ -2,7 +2,7 @@
 //! candidate with why it is usable or filtered, the chosen backend and where its key comes from.
 
 use clap::Args;
-use llmcfg::{KeySource, Op, Request, Resolver, Status};
+use llmcfg::{KeyOrigin, KeySource, Op, Request, Resolver, Status};
 use serde_json::{Value, json};
 
 use crate::discover::{self, ConfigArgs};
@@ -38,9 +38,9 @@ fn parse_op(s: &str) -> Result<Op, String> {
     })
 }
 
-/// The kind of a key source, from its display form (`env X`, `secret `s` key X`, …).
-fn source_kind(source: &str) -> &str {
-    source.split_whitespace().next().unwrap_or("")
+/// The kind of a key source (`env`, `secret`, `file`, `command`), from its typed value.
+fn source_kind(source: &KeyOrigin) -> &'static str {
+    source.kind().as_str()
 }
 
 fn key_source_json(source: &KeySource<'_>) -> Value {
@@ -120,7 +120,7 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
                     "weight": c.weight,
                     "status": status,
                     "key_source": key,
-                    "key_source_kind": key.as_deref().map(source_kind),
+                    "key_source_kind": key.as_ref().map(source_kind),
                     "reason": reason,
                 })
             })

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::error::Reason;
+use crate::key::{KeySource, KeySourceKind};
 use crate::request::Selection;
 use crate::{Op, Policy};
 
@@ -31,7 +32,7 @@ pub struct Explanation {
 pub struct Candidate {
     /// The backend's name (the provider's for a built-in endpoint).
     pub backend: String,
-    /// Its base URL.
+    /// Its base URL, with any userinfo (`user:password@`) redacted.
     pub base_url: String,
     /// Whether it is a provider's built-in endpoint.
     pub builtin: bool,
@@ -48,11 +49,87 @@ pub struct Candidate {
 pub enum Status {
     /// Usable; `key` says where its key comes from (`None`: no key needed).
     Usable {
-        /// The key's source, e.g. `env OPENAI_API_KEY`.
-        key: Option<String>,
+        /// The key's source; displays as e.g. `env OPENAI_API_KEY`.
+        key: Option<KeyOrigin>,
     },
     /// Filtered out.
     Filtered(Reason),
+}
+
+/// Where a usable candidate's key comes from: the owned form of [`KeySource`], names only.
+/// `Display` (and its JSON form, a string) reads like [`KeySource`]'s: `env OPENAI_API_KEY`,
+/// ``secret `openai-creds` key OPENAI_API_KEY``, `file /run/secrets/key`, ``command `vault` ``.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyOrigin {
+    /// The environment variable of that name.
+    Env {
+        /// The variable's name.
+        var: String,
+    },
+    /// The secret-store entry `secret`, under `key`.
+    Secret {
+        /// The secret's name.
+        secret: String,
+        /// The key inside the secret.
+        key: String,
+    },
+    /// A key file.
+    File {
+        /// The file's path.
+        path: String,
+    },
+    /// A key command.
+    Command {
+        /// The program run (argv\[0\]), never its arguments.
+        program: String,
+    },
+}
+
+impl KeyOrigin {
+    /// The kind of place.
+    pub fn kind(&self) -> KeySourceKind {
+        self.as_source().kind()
+    }
+
+    /// The borrowed form.
+    pub fn as_source(&self) -> KeySource<'_> {
+        match self {
+            KeyOrigin::Env { var } => KeySource::Env { var },
+            KeyOrigin::Secret { secret, key } => KeySource::Secret { secret, key },
+            KeyOrigin::File { path } => KeySource::File { path },
+            KeyOrigin::Command { program } => KeySource::Command { program },
+        }
+    }
+}
+
+impl From<KeySource<'_>> for KeyOrigin {
+    fn from(source: KeySource<'_>) -> Self {
+        match source {
+            KeySource::Env { var } => KeyOrigin::Env { var: var.into() },
+            KeySource::Secret { secret, key } => KeyOrigin::Secret {
+                secret: secret.into(),
+                key: key.into(),
+            },
+            KeySource::File { path } => KeyOrigin::File { path: path.into() },
+            KeySource::Command { program } => KeyOrigin::Command {
+                program: program.into(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for KeyOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_source().fmt(f)
+    }
+}
+
+/// A string, as it displays: JSON output keeps the form it has always had.
+impl serde::Serialize for KeyOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl Explanation {

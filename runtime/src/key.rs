@@ -90,6 +90,50 @@ pub enum KeySource<'a> {
     },
 }
 
+/// What kind of place a key comes from, for machine-readable output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeySourceKind {
+    /// An environment variable.
+    Env,
+    /// The secret store.
+    Secret,
+    /// A key file.
+    File,
+    /// A key command.
+    Command,
+}
+
+impl KeySourceKind {
+    /// `"env"`, `"secret"`, `"file"` or `"command"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Env => "env",
+            Self::Secret => "secret",
+            Self::File => "file",
+            Self::Command => "command",
+        }
+    }
+}
+
+impl fmt::Display for KeySourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl KeySource<'_> {
+    /// The kind of place.
+    pub fn kind(&self) -> KeySourceKind {
+        match self {
+            KeySource::Env { .. } => KeySourceKind::Env,
+            KeySource::Secret { .. } => KeySourceKind::Secret,
+            KeySource::File { .. } => KeySourceKind::File,
+            KeySource::Command { .. } => KeySourceKind::Command,
+        }
+    }
+}
+
 impl fmt::Display for KeySource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -126,5 +170,7 @@ mod tests {
         };
         assert_eq!(s.to_string(), "secret `openai-creds` key OPENAI_API_KEY");
         assert_eq!(KeySource::Env { var: "X" }.to_string(), "env X");
+        assert_eq!(s.kind(), KeySourceKind::Secret);
+        assert_eq!(KeySource::File { path: "/k" }.kind().as_str(), "file");
     }
 }

@@ -51,8 +51,8 @@ pub use config::{
 pub use credential::{SecretMap, SecretSource};
 pub use env::{Env, Environment, ProcessEnv};
 pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError, SecretSourceError};
-pub use explain::{Candidate, Explanation, Status};
-pub use key::{ApiKey, KeySource};
+pub use explain::{Candidate, Explanation, KeyOrigin, Status};
+pub use key::{ApiKey, KeySource, KeySourceKind};
 pub use llmcfg_core::Options;
 pub use llmcfg_core::vocab::{PROVIDERS, Provider};
 #[cfg(feature = "load")]

@@ -175,11 +175,42 @@ impl<'a> Endpoint<'a> {
     }
 }
 
+/// Shows the base URL with its userinfo redacted: `https://[REDACTED]@host/v1`.
 impl fmt::Display for Endpoint<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Endpoint::Configured(b) => write!(f, "{} ({})", b.name(), b.base_url()),
-            Endpoint::Builtin(p) => write!(f, "built-in {} ({})", p.name, p.base_url),
+            Endpoint::Configured(b) => {
+                write!(f, "{} ({})", b.name(), RedactedUrl(b.base_url()))
+            }
+            Endpoint::Builtin(p) => write!(f, "built-in {} ({})", p.name, RedactedUrl(p.base_url)),
+        }
+    }
+}
+
+/// A URL displayed with any userinfo (`user:password@`) replaced by `[REDACTED]@`: a password
+/// there is a key. The authority ends at the first `/`, `?` or `#` after `://` and the userinfo
+/// at its last `@`, as URL parsers read it; a `\` does not end it, so more is redacted, never
+/// less.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
+
+impl RedactedUrl<'_> {
+    /// Where the userinfo ends (the index of its `@`) and where it starts, if there is one.
+    fn userinfo(&self) -> Option<(usize, usize)> {
+        let start = self.0.find("://")? + 3;
+        let rest = &self.0[start..];
+        let authority = rest.find(['/', '?', '#']).map_or(rest, |end| &rest[..end]);
+        authority.rfind('@').map(|at| (start, start + at))
+    }
+}
+
+impl fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.userinfo() {
+            Some((start, at)) => {
+                write!(f, "{}[REDACTED]{}", &self.0[..start], &self.0[at..])
+            }
+            None => f.write_str(self.0),
         }
     }
 }
@@ -279,5 +310,23 @@ mod tests {
         assert_eq!(Request::from(&alias).requested_model(), Some("fast"));
         let req = Request::new().op(Op::Embeddings).features(&["x"]);
         assert_eq!(req.needs().op, Some(Op::Embeddings));
+    }
+
+    #[test]
+    fn userinfo_is_redacted_wherever_a_url_is_shown() {
+        for (url, shown) in [
+            ("https://user:sk-pass@host/v1", "https://[REDACTED]@host/v1"),
+            ("https://sk-token@host", "https://[REDACTED]@host"),
+            (
+                "http://a@b:sk@127.0.0.1:8080/v1?x=@y",
+                "http://[REDACTED]@127.0.0.1:8080/v1?x=@y",
+            ),
+            ("http://evil\\@host/v1", "http://[REDACTED]@host/v1"),
+            ("https://host/v1/@path", "https://host/v1/@path"),
+            ("https://host?q=a@b", "https://host?q=a@b"),
+            ("not a url @ all", "not a url @ all"),
+        ] {
+            assert_eq!(RedactedUrl(url).to_string(), shown, "{url}");
+        }
     }
 }

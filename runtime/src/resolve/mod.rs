@@ -19,7 +19,7 @@ use crate::env::{Env, ProcessEnv};
 use crate::error::{Reason, RegistryError, ResolveError};
 use crate::explain::{Candidate, Explanation, Status};
 use crate::registry::{REGISTRY_VAR, Registry};
-use crate::request::{Request, Resolved};
+use crate::request::{RedactedUrl, Request, Resolved};
 use crate::select::Rng;
 use crate::{Alias, Backend, Config};
 
@@ -225,13 +225,13 @@ impl<'c> Resolver<'c> {
                 let endpoint = outcome.endpoint;
                 Candidate {
                     backend: endpoint.name().to_string(),
-                    base_url: endpoint.base_url().to_string(),
+                    base_url: RedactedUrl(endpoint.base_url()).to_string(),
                     builtin: endpoint.is_builtin(),
                     priority: endpoint.backend().map_or(0, Backend::priority),
                     weight: endpoint.backend().map_or(0, Backend::weight),
                     status: match outcome.key {
                         Ok(Some(found)) => Status::Usable {
-                            key: Some(found.source.to_string()),
+                            key: Some(found.source.into()),
                         },
                         Ok(None) => Status::Usable { key: None },
                         Err(reason) => Status::Filtered(reason),
