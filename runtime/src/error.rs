@@ -236,13 +236,22 @@ pub enum ResolveError {
     /// The requested string is neither an alias nor `provider/model`.
     #[error(
         "`{model}` is not an alias and has no provider prefix: write `provider/{model}` (for \
-         example `openai/{model}`) or use an alias ({known})"
+         example `openai/{model}`) or use an alias ({})", alias_list(.known)
     )]
     MissingProvider {
         /// What was requested.
         model: String,
-        /// The visible alias names, comma-separated.
-        known: String,
+        /// The visible alias names, sorted.
+        known: Vec<String>,
+    },
+    /// The requested model is empty or blank.
+    #[error(
+        "the requested model is empty: pass an alias ({}) or `provider/model`, or pass none \
+         to use the default", alias_list(.known)
+    )]
+    BlankModel {
+        /// The visible alias names, sorted.
+        known: Vec<String>,
     },
     /// The requested `provider/model` has an empty model part.
     #[error("`{model}` has an empty model part: write `{provider}/MODEL`")]
@@ -254,16 +263,16 @@ pub enum ResolveError {
     },
     /// The provider is neither built in nor served by a configured backend.
     #[error(
-        "unknown provider `{provider}` in `{model}`: use one of {known}, or add a backend with \
-         `model = \"{model}\"`"
+        "unknown provider `{provider}` in `{model}`: use one of {}, or add a backend with \
+         `model = \"{model}\"`", .known.join(", ")
     )]
     UnknownProvider {
         /// The provider part.
         provider: String,
         /// What was requested.
         model: String,
-        /// The built-in providers, comma-separated.
-        known: String,
+        /// The built-in providers.
+        known: Vec<&'static str>,
     },
     /// Every candidate backend was filtered out.
     #[error("no backend can serve `{model}`{}:{}", alias_suffix(.alias), list(.filtered))]
@@ -278,6 +287,14 @@ pub enum ResolveError {
     /// `LLMCFG_MODEL_REGISTRY` is invalid.
     #[error(transparent)]
     Registry(#[from] RegistryError),
+}
+
+fn alias_list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none configured".to_string()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn alias_suffix(alias: &Option<String>) -> String {

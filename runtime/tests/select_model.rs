@@ -172,3 +172,27 @@ fn unknown_provider_served_by_a_configured_backend_is_fine() {
     assert_eq!(resolved.backend().map(|b| b.name()), Some("proxy"));
     assert!(resolved.api_key().is_none());
 }
+
+/// SECURITY.md / issue 11 item 13: an explicit model is trimmed like `LLMCFG_DEFAULT_MODEL`,
+/// and a blank one says the model is empty instead of suggesting `openai/`.
+#[test]
+fn explicit_model_is_trimmed_and_a_blank_one_is_empty() {
+    let config = two_aliases().build();
+    let r = resolver_with(&config, &[]);
+    let resolved = r.resolve("  fast ").expect("the alias, trimmed");
+    assert_eq!(resolved.alias().map(|a| a.name()), Some("fast"));
+    assert_eq!(resolved.selection(), Selection::Explicit);
+    let resolved = r.resolve("\topenai/gpt-4o\n").expect("a raw model, trimmed");
+    assert_eq!(resolved.model(), "openai/gpt-4o");
+    for blank in ["", "   ", "\t\n"] {
+        let err = r.resolve(blank).expect_err("blank");
+        assert!(
+            matches!(&err, ResolveError::BlankModel { known } if known == &["fast", "smart"]),
+            "{blank:?}: {err}"
+        );
+        let msg = err.to_string();
+        assert!(msg.contains("the requested model is empty"), "{msg}");
+        assert!(!msg.contains("openai/"), "{msg}");
+        assert!(r.explain(blank).is_err());
+    }
+}

@@ -72,11 +72,7 @@ impl<'c> Resolver<'c> {
             None => Err(ResolveError::UnknownProvider {
                 provider: target.provider.to_string(),
                 model: target.model.to_string(),
-                known: PROVIDERS
-                    .iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: PROVIDERS.iter().map(|p| p.name).collect(),
             }),
         }
     }

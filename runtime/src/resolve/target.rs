@@ -92,11 +92,7 @@ impl<'c> Resolver<'c> {
             return Err(ResolveError::UnknownProvider {
                 provider: provider.to_string(),
                 model: requested.to_string(),
-                known: PROVIDERS
-                    .iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: PROVIDERS.iter().map(|p| p.name).collect(),
             });
         }
         Ok(Target {
@@ -109,7 +105,8 @@ impl<'c> Resolver<'c> {
         })
     }
 
-    fn alias_names(&self) -> String {
+    /// The visible alias names, sorted.
+    fn alias_names(&self) -> Vec<String> {
         let mut names: Vec<&str> = self
             .config
             .aliases()
@@ -119,19 +116,21 @@ impl<'c> Resolver<'c> {
             .collect();
         names.sort_unstable();
         names.dedup();
-        if names.is_empty() {
-            "none configured".to_string()
-        } else {
-            names.join(", ")
-        }
+        names.into_iter().map(str::to_string).collect()
     }
 
-    /// Model selection: explicit → `LLMCFG_DEFAULT_MODEL` → default alias → only alias.
+    /// Model selection: explicit → `LLMCFG_DEFAULT_MODEL` → default alias → only alias. An
+    /// explicit model is trimmed, as `LLMCFG_DEFAULT_MODEL` is.
     pub(super) fn target<'a>(
         &'a self,
         requested: Option<&'a str>,
     ) -> Result<Target<'a>, ResolveError> {
-        if let Some(requested) = requested {
+        if let Some(requested) = requested.map(str::trim) {
+            if requested.is_empty() {
+                return Err(ResolveError::BlankModel {
+                    known: self.alias_names(),
+                });
+            }
             return self.interpret(requested, Selection::Explicit);
         }
         match &self.default_model {
