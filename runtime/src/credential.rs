@@ -180,73 +180,79 @@ pub(crate) fn lookup<'a>(
             standard_var,
         } => {
             let var = credential.api_key_env().or(standard_var);
+            let no_source = || Reason::NoKeySource {
+                credential: credential.name().to_string(),
+            };
             match credential.kind() {
                 CredentialKind::Env => {
-                    let Some(var) = var else {
-                        return Err(Reason::NoKeySource {
-                            credential: credential.name().to_string(),
-                        });
-                    };
+                    let var = var.ok_or_else(no_source)?;
                     let secret = credential.secret().or(alias_secret);
                     let key = env_then_secret(var, secret, env, secrets, || {
                         credential.name().replace('_', "-")
                     })?;
                     Ok(Some(key))
                 }
-                CredentialKind::File => {
-                    if let Some(found) = from_env(var, env)? {
-                        return Ok(Some(found));
+                CredentialKind::File => match from_env(var, env)? {
+                    Some(found) => Ok(Some(found)),
+                    None => {
+                        let path = credential.path().ok_or_else(no_source)?;
+                        file_key(path, var, secrets).map(Some)
                     }
-                    let Some(path) = credential.path() else {
-                        return Err(Reason::NoKeySource {
-                            credential: credential.name().to_string(),
-                        });
-                    };
-                    match secrets.read_file(Path::new(path)) {
-                        Ok(value) if !value.expose_secret().trim().is_empty() => {
-                            Ok(Some(Found::new(value, KeySource::File { path })))
-                        }
-                        Ok(_) => Err(Reason::FileUnreadable {
-                            var: var.map(str::to_string),
-                            path: path.to_string(),
-                            error: SourceError::FileEmpty { path: path.into() },
-                        }),
-                        Err(error) => Err(Reason::FileUnreadable {
-                            var: var.map(str::to_string),
-                            path: path.to_string(),
-                            error,
-                        }),
-                    }
-                }
-                CredentialKind::Command => {
-                    if let Some(found) = from_env(var, env)? {
-                        return Ok(Some(found));
-                    }
-                    let argv = credential.command();
-                    let Some(program) = argv.first() else {
-                        return Err(Reason::NoKeySource {
-                            credential: credential.name().to_string(),
-                        });
-                    };
-                    let args: Vec<&str> = argv.iter().map(|a| &**a).collect();
-                    let failed = |error: SourceError| Reason::CommandFailed {
-                        var: var.map(str::to_string),
-                        program: program.to_string(),
-                        error,
-                    };
-                    match secrets.run_command(&args) {
-                        Ok(value) if !value.expose_secret().trim().is_empty() => {
-                            Ok(Some(Found::new(value, KeySource::Command { program })))
-                        }
-                        Ok(_) => Err(failed(SourceError::CommandEmptyOutput {
-                            command: args.join(" "),
-                            stderr: String::new(),
-                        })),
-                        Err(error) => Err(failed(error)),
-                    }
-                }
+                },
+                CredentialKind::Command => match from_env(var, env)? {
+                    Some(found) => Ok(Some(found)),
+                    None => match credential.command().first() {
+                        Some(program) => command_key(program, credential, var, secrets).map(Some),
+                        None => Err(no_source()),
+                    },
+                },
             }
         }
+    }
+}
+
+/// `kind = "file"`: the key in the file at `path`.
+fn file_key<'a>(
+    path: &'a str,
+    var: Option<&str>,
+    secrets: &dyn SecretSource,
+) -> Result<Found<'a>, Reason> {
+    let unreadable = |error| Reason::FileUnreadable {
+        var: var.map(str::to_string),
+        path: path.to_string(),
+        error,
+    };
+    match secrets.read_file(Path::new(path)) {
+        Ok(value) if !value.expose_secret().trim().is_empty() => {
+            Ok(Found::new(value, KeySource::File { path }))
+        }
+        Ok(_) => Err(unreadable(SourceError::FileEmpty { path: path.into() })),
+        Err(error) => Err(unreadable(error)),
+    }
+}
+
+/// `kind = "command"`: the key the credential's command prints; `program` is its argv\[0\].
+fn command_key<'a>(
+    program: &'a str,
+    credential: &Credential,
+    var: Option<&str>,
+    secrets: &dyn SecretSource,
+) -> Result<Found<'a>, Reason> {
+    let args: Vec<&str> = credential.command().iter().map(|a| &**a).collect();
+    let failed = |error: SourceError| Reason::CommandFailed {
+        var: var.map(str::to_string),
+        program: program.to_string(),
+        error,
+    };
+    match secrets.run_command(&args) {
+        Ok(value) if !value.expose_secret().trim().is_empty() => {
+            Ok(Found::new(value, KeySource::Command { program }))
+        }
+        Ok(_) => Err(failed(SourceError::CommandEmptyOutput {
+            program: program.to_string(),
+            stderr: String::new(),
+        })),
+        Err(error) => Err(failed(error)),
     }
 }
 

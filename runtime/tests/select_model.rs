@@ -182,7 +182,9 @@ fn explicit_model_is_trimmed_and_a_blank_one_is_empty() {
     let resolved = r.resolve("  fast ").expect("the alias, trimmed");
     assert_eq!(resolved.alias().map(|a| a.name()), Some("fast"));
     assert_eq!(resolved.selection(), Selection::Explicit);
-    let resolved = r.resolve("\topenai/gpt-4o\n").expect("a raw model, trimmed");
+    let resolved = r
+        .resolve("\topenai/gpt-4o\n")
+        .expect("a raw model, trimmed");
     assert_eq!(resolved.model(), "openai/gpt-4o");
     for blank in ["", "   ", "\t\n"] {
         let err = r.resolve(blank).expect_err("blank");

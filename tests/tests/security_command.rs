@@ -24,6 +24,11 @@ fn payload(dir: &Path) -> String {
     )
 }
 
+/// What the reader takes from a command's output: its first line, trimmed.
+fn first_line(output: &str) -> &str {
+    output.lines().next().unwrap_or("").trim()
+}
+
 fn assert_no_side_effects(dir: &Path) {
     let created: Vec<_> = std::fs::read_dir(dir)
         .expect("read tempdir")
@@ -41,9 +46,14 @@ fn shell_syntax_in_an_argument_is_passed_literally() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let arg = payload(tmp.path());
     let key = run_key_command(&["printf", "%s", &arg], TIMEOUT).expect("printf runs");
-    // The whole argument comes back byte for byte (trailing whitespace aside, which the reader
-    // trims): nothing was expanded, substituted, globbed or split.
-    assert_eq!(key.expose_secret(), arg.trim_end());
+    // The key is the first line of the output (the `pass` convention); the newline in the
+    // argument ran nothing either.
+    assert_eq!(key.expose_secret(), first_line(&arg));
+    // On one line, the whole argument comes back byte for byte (trailing whitespace aside,
+    // which the reader trims): nothing was expanded, substituted, globbed or split.
+    let one_line = arg.replace('\n', " ");
+    let key = run_key_command(&["printf", "%s", &one_line], TIMEOUT).expect("printf runs");
+    assert_eq!(key.expose_secret(), one_line.trim_end());
     assert_no_side_effects(tmp.path());
 }
 
@@ -108,7 +118,7 @@ fast = "openai/gpt-5-nano"
         .expect("the key comes from the command");
     assert_eq!(
         resolved.api_key().map(|k| k.expose_secret()),
-        Some(arg.trim_end())
+        Some(first_line(&arg))
     );
     assert!(matches!(
         resolved.key_source(),

@@ -363,7 +363,7 @@ impl SecretSource for FakeSecrets {
             .get(program)
             .map(|v| SecretString::from(v.clone()))
             .ok_or_else(|| SourceError::CommandFailed {
-                command: argv.join(" "),
+                program: argv.first().copied().unwrap_or("").to_string(),
                 status: "exit status 1".to_string(),
                 stderr: String::new(),
             })

@@ -29,7 +29,7 @@ impl SecretSource for NoSecrets {
     }
     fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         Err(SourceError::CommandSpawn {
-            command: argv.join(" "),
+            program: argv.first().copied().unwrap_or("").to_string(),
             reason: "no commands while fuzzing".into(),
         })
     }

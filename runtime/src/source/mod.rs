@@ -1,0 +1,180 @@
+//! Key sources beyond the environment: `kind = "file"` (secret mounts) and `kind = "command"`
+//! (a secret manager's CLI, run as argv without a shell).
+//!
+//! Both return a [`SourceError`] the resolver shows as the reason a backend was filtered. A
+//! reason never carries the key: it names the file or the program (argv\[0\], never its
+//! arguments, which may hold a token), and for a command keeps only the first line of its
+//! stderr, never its stdout.
+//!
+//! What counts as the key:
+//!
+//! - **file**: the whole file, less one trailing newline (`\n` or `\r\n`). A file of more than
+//!   one line, or holding any other control character, is refused: a key file (a Kubernetes or
+//!   Docker secret mount) holds the key and nothing else, and taking a line of something else
+//!   (a PEM, a JSON document) would hand over the wrong value. Only regular files are read (a
+//!   FIFO, a device or a socket is refused without blocking), at most [`MAX_KEY_BYTES`].
+//! - **command**: the first line of its stdout, trimmed — the `pass` convention, where later
+//!   lines carry metadata. A first line holding a control character is refused. At most
+//!   [`MAX_KEY_BYTES`] of stdout are read; more is reported as too large. The command runs once
+//!   per lookup, with no stdin, in its own process group, which is killed after the timeout; a
+//!   background process that keeps stdout open after the command exits is reported as such
+//!   (and killed with the group). No thread is left behind: the pipes are read without
+//!   blocking by the calling thread.
+
+mod command;
+mod file;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use command::run_key_command;
+pub use file::read_key_file;
+
+/// Why a file or command could not give a key. Never carries the key, the command's stdout or
+/// its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The key file does not exist.
+    #[error("key file {path} does not exist")]
+    FileMissing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key file exists but cannot be read.
+    #[error("key file {path} cannot be read: {reason}")]
+    FileUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The key file is a FIFO, a device, a socket: not a regular file.
+    #[error("key file {path} is not a regular file (a FIFO, device or socket is not read)")]
+    FileNotRegular {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key file is empty (or holds only a newline).
+    #[error("key file {path} is empty")]
+    FileEmpty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key file is not UTF-8 text.
+    #[error("key file {path} is not UTF-8 text")]
+    FileNotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key file holds more than one line, or a control character.
+    #[error(
+        "key file {path} holds more than the key (several lines or a control character): a key \
+         file holds only the key, optionally followed by one newline"
+    )]
+    FileNotAKey {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key file is larger than any key.
+    #[error("key file {path} is larger than {max} bytes")]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit.
+        max: u64,
+    },
+    /// A `kind = "command"` credential with an empty `command` list.
+    #[error("the key command is empty")]
+    CommandEmpty,
+    /// The command could not be started (not installed, not executable, …).
+    #[error("key command `{program}` could not be started: {reason}")]
+    CommandSpawn {
+        /// argv\[0\].
+        program: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The command exited unsuccessfully.
+    #[error("key command `{program}` failed ({status}){}", stderr_suffix(.stderr))]
+    CommandFailed {
+        /// argv\[0\].
+        program: String,
+        /// How it ended (`exit status 1`, `signal 9`).
+        status: String,
+        /// The first line of its stderr (empty when it wrote none).
+        stderr: String,
+    },
+    /// The command ran longer than the timeout and was killed.
+    #[error("key command `{program}` timed out after {}s and was killed{}", .timeout.as_secs_f64(), stderr_suffix(.stderr))]
+    CommandTimedOut {
+        /// argv\[0\].
+        program: String,
+        /// The timeout.
+        timeout: Duration,
+        /// The first line of its stderr (empty when it wrote none).
+        stderr: String,
+    },
+    /// The command exited but something it started in the background kept its stdout open.
+    #[error(
+        "key command `{program}` exited but a background process it started kept its output \
+         open; it was killed: make the command exit only when it is done"
+    )]
+    CommandBackground {
+        /// argv\[0\].
+        program: String,
+    },
+    /// The command printed more than any key.
+    #[error("key command `{program}` printed more than {max} bytes; it was stopped")]
+    CommandOutputTooLarge {
+        /// argv\[0\].
+        program: String,
+        /// The limit.
+        max: u64,
+    },
+    /// The command succeeded but printed nothing (after trimming).
+    #[error("key command `{program}` printed no key{}", stderr_suffix(.stderr))]
+    CommandEmptyOutput {
+        /// argv\[0\].
+        program: String,
+        /// The first line of its stderr (empty when it wrote none).
+        stderr: String,
+    },
+    /// The command's output is not UTF-8 text.
+    #[error("key command `{program}` printed something that is not UTF-8 text")]
+    CommandNotUtf8 {
+        /// argv\[0\].
+        program: String,
+    },
+    /// The first line of the command's output holds a control character.
+    #[error(
+        "key command `{program}` printed a first line holding a control character, which no key \
+         holds"
+    )]
+    CommandNotAKey {
+        /// argv\[0\].
+        program: String,
+    },
+    /// Reading the command's output failed.
+    #[error("key command `{program}`: cannot read its output: {reason}")]
+    CommandIo {
+        /// argv\[0\].
+        program: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+}
+
+fn stderr_suffix(stderr: &str) -> String {
+    if stderr.is_empty() {
+        String::new()
+    } else {
+        format!(": {stderr}")
+    }
+}
+
+/// How long a `kind = "command"` credential may run before it is killed.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest key file or command output accepted (64 KiB).
+pub const MAX_KEY_BYTES: u64 = 64 * 1024;
