@@ -327,8 +327,19 @@ pub enum RegistryError {
          fix or `unset LLMCFG_MODEL_REGISTRY`"
     )]
     Invalid {
-        /// What is wrong.
+        /// What is wrong: a class and a position, or the alias concerned; never a value.
         detail: String,
+    },
+    /// The value is larger than any registry.
+    #[error(
+        "LLMCFG_MODEL_REGISTRY is {len} bytes, more than the {max} accepted: send fewer \
+         aliases or `unset LLMCFG_MODEL_REGISTRY`"
+    )]
+    TooLarge {
+        /// Its size in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
     },
 }
 

@@ -11,8 +11,15 @@ use crate::config::construct;
 use crate::error::RegistryError;
 use crate::{Alias, Config};
 
-/// The environment variable carrying the registry.
+/// The environment variable carrying the registry: JSON of at most 1 MiB (larger values are
+/// refused unread). Its errors give the error class and position, or the alias concerned
+/// (names cut to 16 characters), never a value it holds.
 pub const REGISTRY_VAR: &str = "LLMCFG_MODEL_REGISTRY";
+
+/// The largest `LLMCFG_MODEL_REGISTRY` read: far more than 10,000 aliases need.
+pub(crate) const MAX_REGISTRY_BYTES: usize = 1024 * 1024;
+/// The most characters of a name repeated in an error.
+const MAX_NAME_CHARS: usize = 16;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -46,36 +53,68 @@ fn invalid(detail: impl Into<String>) -> RegistryError {
     }
 }
 
+/// A name as errors show it: cut to [`MAX_NAME_CHARS`], control characters escaped.
+fn shown(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .flat_map(char::escape_default)
+        .collect();
+    if name.chars().count() > MAX_NAME_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// A JSON error as its class and position: serde's message can quote the input.
+fn json_error(e: &serde_json::Error) -> RegistryError {
+    let class = match e.classify() {
+        serde_json::error::Category::Eof => "truncated JSON",
+        serde_json::error::Category::Syntax => "invalid JSON",
+        serde_json::error::Category::Data => "a field or value of the wrong kind",
+        serde_json::error::Category::Io => "unreadable",
+    };
+    invalid(format!(
+        "{class} at line {} column {}",
+        e.line(),
+        e.column()
+    ))
+}
+
 impl Registry {
     /// Parses the JSON value of `LLMCFG_MODEL_REGISTRY` against `config`.
     pub(crate) fn parse(json: &str, config: &Config) -> Result<Self, RegistryError> {
-        let parsed: RegistryJson =
-            serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        if json.len() > MAX_REGISTRY_BYTES {
+            return Err(RegistryError::TooLarge {
+                len: json.len(),
+                max: MAX_REGISTRY_BYTES,
+            });
+        }
+        let parsed: RegistryJson = serde_json::from_str(json).map_err(|e| json_error(&e))?;
         let mut aliases = Vec::with_capacity(parsed.aliases.len());
         for (name, entry) in parsed.aliases {
             let lower = name.to_ascii_lowercase();
             if !is_alias_name(&lower) {
-                return Err(invalid(format!(
-                    "alias `{name}` is not a valid alias name ([a-z0-9][a-z0-9_-]*)"
-                )));
+                return Err(invalid(
+                    "an alias name is not a valid alias name ([a-z0-9][a-z0-9_-]*)",
+                ));
             }
+            let name = shown(&name);
             let Some((provider, model)) = split_model(&entry.model) else {
                 return Err(invalid(format!(
-                    "alias `{name}` has model `{}` without a provider prefix (write provider/model)",
-                    entry.model
+                    "alias `{name}` has a model without a provider prefix (write provider/model)"
                 )));
             };
             if provider.is_empty() || model.is_empty() {
                 return Err(invalid(format!(
-                    "alias `{name}` has model `{}` with an empty part (write provider/model)",
-                    entry.model
+                    "alias `{name}` has a model with an empty part (write provider/model)"
                 )));
             }
             if let Some(secret) = &entry.secret
                 && !is_secret_name(secret)
             {
                 return Err(invalid(format!(
-                    "alias `{name}` links `{secret}`, which is not a valid secret name"
+                    "alias `{name}` links a secret whose name is not a valid secret name"
                 )));
             }
             if entry.backend.as_deref().is_some_and(str::is_empty) {
@@ -119,7 +158,8 @@ impl Registry {
             && registry.alias(default).is_none()
             && config.alias(default).is_none()
         {
-            return Err(invalid(format!("default `{default}` names no alias")));
+            // Not echoed: a value that names nothing may be anything, a pasted key included.
+            return Err(invalid("`default` names no alias"));
         }
         Ok(registry)
     }
@@ -186,6 +226,40 @@ mod tests {
         let json = r#"{"aliases":{"a":{"model":"openai/o3"},"A":{"model":"openai/o4"}}}"#;
         let err = Registry::parse(json, &CONFIG).expect_err("clash");
         assert!(err.to_string().contains("LLMCFG_MODEL_REGISTRY"));
+    }
+
+    /// Issue 11 item 3: errors give the class and position, never the offending value; names
+    /// are cut; the size is capped.
+    #[test]
+    fn errors_never_quote_a_value() {
+        // Past the first 16 characters, which a name in an error may keep.
+        let canary = "sk-proj-01234567-registrycanary";
+        for json in [
+            format!(r#"{{"aliases":{{"fast":"{canary}"}}}}"#),
+            format!(r#"{{"aliases":{{"fast":{{"model":"{canary}"}}}}}}"#),
+            format!(r#"{{"aliases":{{"fast":{{"model":"openai/o3","secret":"{canary}/x"}}}}}}"#),
+            format!(r#"{{"aliases":{{"fast":{{"model":"openai/o3","{canary}":1}}}}}}"#),
+            format!(r#"{{"aliases":{{"{canary}!":{{"model":"openai/o3"}}}}}}"#),
+            format!(r#"{{"aliases":{{}},"default":"{canary}"}}"#),
+            format!(r#"{{"aliases":{{"{canary}":{{"model":"o3"}}}}}}"#),
+            format!(r#"["{canary}"]"#),
+            format!(r#"{{"aliases":{{"fast":{{"model":"openai/o3"}}}},"default":{canary}}}"#),
+        ] {
+            let err = Registry::parse(&json, &CONFIG).expect_err(&json);
+            let msg = err.to_string();
+            assert!(msg.contains("LLMCFG_MODEL_REGISTRY"), "{msg}");
+            assert!(!msg.contains("registrycanary"), "{json}: {msg}");
+            assert!(!format!("{err:?}").contains("registrycanary"), "{err:?}");
+        }
+        let err = Registry::parse(r#"{"aliases":{"fast":1}}"#, &CONFIG).expect_err("data");
+        assert!(err.to_string().contains("at line 1 column"), "{err}");
+        let big = format!(
+            r#"{{"aliases":{{}},"x":"{}"}}"#,
+            "a".repeat(MAX_REGISTRY_BYTES)
+        );
+        let err = Registry::parse(&big, &CONFIG).expect_err("too large");
+        assert!(matches!(err, RegistryError::TooLarge { .. }), "{err}");
+        assert!(err.to_string().contains("1048576"), "{err}");
     }
 
     #[test]
