@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod call;
 mod config;
 mod credential;
 mod env;
@@ -44,6 +45,7 @@ mod select;
 pub mod source;
 pub mod store;
 
+pub use call::{CallError, Called, Executor};
 pub use config::{
     Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
 };
