@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 ///
 /// | class | retried on the same backend | then |
 /// |---|---|---|
-/// | `RateLimited`, `ServerError`, `Timeout`, `Connect` | when in `retry_on`, up to `max_retries`, with backoff or `Retry-After` | fail over |
+/// | `RateLimited`, `ServerError`, `Timeout`, `Connect` | when in `retry_on`, up to `max_retries`, with backoff or `Retry-After`; never for a refused connection ([`Failure::fail_over`]) | fail over |
 /// | `Auth` | no | fail over |
 /// | `Other` | no | fail over |
 /// | `BadRequest` | no | the call fails at once |
@@ -88,6 +88,9 @@ pub struct Failure {
     pub retry_after: Option<Duration>,
     /// The HTTP status, when there was one.
     pub status: Option<u16>,
+    /// Skip the retries on this backend and fail over at once, whatever the class: set for a
+    /// refused connection (nothing listens there, so waiting will not help).
+    pub fail_over: bool,
 }
 
 impl Failure {
@@ -97,7 +100,15 @@ impl Failure {
             class,
             retry_after: None,
             status: None,
+            fail_over: false,
         }
+    }
+
+    /// A refused connection: class `Connect`, failing over without retrying.
+    pub const fn refused() -> Self {
+        let mut f = Self::new(FailureClass::Connect);
+        f.fail_over = true;
+        f
     }
 
     /// The failure an HTTP status means (`Other` for a status that is no failure), with the
@@ -107,6 +118,7 @@ impl Failure {
             class: FailureClass::of_status(status).unwrap_or(FailureClass::Other),
             retry_after: retry_after.and_then(|v| parse_retry_after(v, SystemTime::now())),
             status: Some(status),
+            fail_over: false,
         }
     }
 
@@ -146,6 +158,9 @@ impl<T: Classify + ?Sized> Classify for Box<T> {
 impl Classify for std::io::Error {
     fn classify(&self) -> Failure {
         use std::io::ErrorKind as K;
+        if self.kind() == K::ConnectionRefused {
+            return Failure::refused();
+        }
         Failure::new(match self.kind() {
             K::TimedOut | K::WouldBlock => FailureClass::Timeout,
             K::ConnectionRefused
@@ -188,6 +203,7 @@ impl Classify for HttpStatus {
             class: FailureClass::of_status(self.status).unwrap_or(FailureClass::Other),
             retry_after: self.retry_after,
             status: Some(self.status),
+            fail_over: false,
         }
     }
 }

@@ -7,6 +7,9 @@ impl Classify for reqwest::Error {
         if let Some(status) = self.status() {
             return Failure::from_status(status.as_u16(), None);
         }
+        if self.is_connect() && refused(self) {
+            return Failure::refused();
+        }
         Failure::new(if self.is_timeout() {
             FailureClass::Timeout
         } else if self.is_connect() {
@@ -17,6 +20,20 @@ impl Classify for reqwest::Error {
             FailureClass::Other
         })
     }
+}
+
+/// Whether an I/O error in the chain is a refused connection.
+fn refused(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// The error of an attempt made with `reqwest`: the request failed, or the backend answered

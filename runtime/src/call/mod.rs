@@ -31,7 +31,8 @@
 //! - rate limited, server error, timeout, connect: retried on the same backend (when the
 //!   class is in `retry_on`, up to `max_retries` times) after exponential backoff with full
 //!   jitter, or after the backend's `Retry-After` (seconds or an HTTP date) when it sent one;
-//!   a wait that would end after the deadline is not taken: the call fails over instead;
+//!   a wait that would end after the deadline is not taken: the call fails over instead. A
+//!   refused connection (nothing listens) fails over at once ([`Failure::fail_over`]);
 //! - auth and other: fail over at once, without retrying;
 //! - bad request: the call fails at once ([`CallErrorKind::BadRequest`]).
 //!

@@ -373,7 +373,10 @@ impl<'a, E> Run<'a, E> {
             return;
         }
         let policy = cur.policy;
-        if policy.retry_on.retries(failure.class) && cur.retries < policy.max_retries {
+        if !failure.fail_over
+            && policy.retry_on.retries(failure.class)
+            && cur.retries < policy.max_retries
+        {
             let wait = failure
                 .retry_after
                 .unwrap_or_else(|| jitter(&self.shared.rng, policy.backoff, cur.retries));
