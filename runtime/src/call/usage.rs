@@ -22,6 +22,8 @@ impl Usage for String {}
 impl Usage for str {}
 impl Usage for Vec<u8> {}
 impl Usage for u16 {}
+impl Usage for u32 {}
+impl Usage for u64 {}
 
 impl<T: Usage + ?Sized> Usage for &T {
     fn input_tokens(&self) -> Option<u64> {
