@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod call;
 mod config;
 mod credential;
 mod env;
@@ -45,6 +46,7 @@ pub mod source;
 pub mod store;
 mod store_secrets;
 
+pub use call::{CallError, Called, Executor};
 pub use config::{
     Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
 };

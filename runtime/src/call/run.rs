@@ -1,0 +1,443 @@
+//! The planning and state core shared by the async and blocking front ends: the order of
+//! attempts (the pick, the alias's other candidates in failover order, then each fallback
+//! alias), the decision after each outcome (retry after a wait, fail over, stop), backoff and
+//! the breaker's bookkeeping. It does no I/O and never sleeps: the front ends do.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use super::classify::{Failure, FailureClass};
+use super::executor::Shared;
+use super::health::{Admission, End, Key, Verdict};
+use super::policy::{Backoff, CallPolicy};
+use super::record::{Attempt, CallError, CallErrorKind, Outcome};
+use super::target::Target;
+use crate::select::Rng;
+use crate::{Alias, Request, ResolveError, Resolved, Resolver};
+
+/// How often a call whose only candidates left are unproven backends with as many attempts
+/// in flight as they may have looks again.
+const SATURATED_POLL: Duration = Duration::from_millis(10);
+
+/// What the front end does next.
+#[derive(Debug)]
+pub(crate) enum Step<'a> {
+    /// Run the attempt.
+    Attempt(Target<'a>),
+    /// Wait (backoff, `Retry-After`, a saturated backend), then ask again.
+    Wait(Duration),
+    /// Stop: the call failed (see [`Run::into_error`]).
+    Done,
+}
+
+/// One candidate backend of the call, while it is being tried.
+#[derive(Debug)]
+struct Current<'a> {
+    resolved: Resolved<'a>,
+    policy: CallPolicy,
+    fallback_from: Option<&'a str>,
+    retries: u32,
+    waited: Duration,
+    /// `Some(probe)` while an admitted attempt is running.
+    admitted: Option<bool>,
+    started: Duration,
+}
+
+/// The state of one call.
+#[derive(Debug)]
+pub(crate) struct Run<'a, E> {
+    resolver: &'a Resolver<'a>,
+    shared: &'a Shared,
+    request: Request<'a>,
+    requested: Option<&'a str>,
+    policy: CallPolicy,
+    deadline_at: Duration,
+    fallbacks: &'a [Cow<'static, str>],
+    /// 0 while trying the request's own candidates, `n` while trying fallback `n`.
+    group: usize,
+    pick: Option<Resolved<'a>>,
+    picked: Option<Key<'a>>,
+    rest: std::vec::IntoIter<Resolved<'a>>,
+    expanded: bool,
+    requeued: std::vec::IntoIter<Current<'a>>,
+    deferred: Vec<Current<'a>>,
+    current: Option<Current<'a>>,
+    retry_wait: Option<Duration>,
+    attempts: Vec<Attempt<'a>>,
+    number: u32,
+    last: Option<E>,
+    unresolved: Vec<(String, ResolveError)>,
+    stop: Option<CallErrorKind>,
+}
+
+impl<'a, E> Run<'a, E> {
+    /// Resolves the request (its pick only: the other candidates are listed when needed).
+    pub(crate) fn start(
+        resolver: &'a Resolver<'a>,
+        shared: &'a Shared,
+        request: Request<'a>,
+    ) -> Self {
+        let first = resolver.resolve(request);
+        let alias = match &first {
+            Ok(r) => r.alias().map(Alias::name),
+            Err(_) => request
+                .requested_model()
+                .and_then(|m| resolver.alias(m))
+                .map(Alias::name),
+        };
+        let policy = shared.plan.policy(alias, None);
+        let mut run = Run {
+            resolver,
+            shared,
+            request,
+            requested: alias.or(request.requested_model()),
+            policy,
+            deadline_at: shared.clock.now().saturating_add(policy.deadline),
+            fallbacks: alias.map_or(&[], |a| shared.plan.fallbacks(a)),
+            group: 0,
+            pick: None,
+            picked: None,
+            rest: Vec::new().into_iter(),
+            expanded: false,
+            requeued: Vec::new().into_iter(),
+            deferred: Vec::new(),
+            current: None,
+            retry_wait: None,
+            attempts: Vec::new(),
+            number: 0,
+            last: None,
+            unresolved: Vec::new(),
+            stop: None,
+        };
+        match first {
+            Ok(r) => {
+                run.picked = Some(Key::of(&r.endpoint()));
+                run.pick = Some(r);
+            }
+            Err(e) => run.unresolve(e),
+        }
+        run
+    }
+
+    /// The alias or model asked for.
+    pub(crate) fn requested(&self) -> Option<&'a str> {
+        self.requested
+    }
+
+    /// What is left of the deadline.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.deadline_at.saturating_sub(self.shared.clock.now())
+    }
+
+    /// The running attempt's settings and fallback origin.
+    pub(crate) fn current(&self) -> Option<(&CallPolicy, Option<&'a str>)> {
+        self.current.as_ref().map(|c| (&c.policy, c.fallback_from))
+    }
+
+    fn unresolve(&mut self, error: ResolveError) {
+        let name = match self.group {
+            0 => self.requested.unwrap_or("the default model"),
+            n => self.fallbacks.get(n - 1).map_or("", |f| &**f),
+        };
+        self.unresolved.push((name.to_string(), error));
+        self.expanded = true;
+    }
+
+    fn group_request(&self) -> Request<'a> {
+        let mut request = self.request;
+        if let Some(fallback) = self
+            .group
+            .checked_sub(1)
+            .and_then(|i| self.fallbacks.get(i))
+        {
+            request.model = Some(&**fallback);
+        }
+        request
+    }
+
+    fn candidate(&self, resolved: Resolved<'a>) -> Current<'a> {
+        let alias = resolved.alias().map(Alias::name);
+        Current {
+            policy: self
+                .shared
+                .plan
+                .policy(alias, Some(resolved.endpoint().name())),
+            fallback_from: if self.group > 0 { self.requested } else { None },
+            resolved,
+            retries: 0,
+            waited: Duration::ZERO,
+            admitted: None,
+            started: Duration::ZERO,
+        }
+    }
+
+    /// The next backend to try, in order; `None` once the request and every fallback are
+    /// used up.
+    fn next_candidate(&mut self) -> Option<Current<'a>> {
+        if let Some(c) = self.requeued.next() {
+            return Some(c);
+        }
+        loop {
+            if let Some(r) = self.pick.take() {
+                return Some(self.candidate(r));
+            }
+            if let Some(r) = self.rest.next() {
+                if Some(Key::of(&r.endpoint())) == self.picked {
+                    continue;
+                }
+                return Some(self.candidate(r));
+            }
+            if !self.expanded {
+                self.expanded = true;
+                if let Ok(all) = self.resolver.failover(self.group_request()) {
+                    self.rest = all.into_iter();
+                }
+                continue;
+            }
+            if self.group >= self.fallbacks.len() {
+                return None;
+            }
+            self.group += 1;
+            self.picked = None;
+            self.expanded = false;
+            match self.resolver.resolve(self.group_request()) {
+                Ok(r) => {
+                    self.picked = Some(Key::of(&r.endpoint()));
+                    self.pick = Some(r);
+                }
+                Err(e) => self.unresolve(e),
+            }
+        }
+    }
+
+    /// Decides the next step at the clock's current time.
+    pub(crate) fn next(&mut self) -> Step<'a> {
+        if self.stop.is_some() {
+            return Step::Done;
+        }
+        let now = self.shared.clock.now();
+        if now >= self.deadline_at {
+            self.stop = Some(CallErrorKind::Deadline);
+            return Step::Done;
+        }
+        if let Some(wait) = self.retry_wait.take() {
+            return Step::Wait(wait);
+        }
+        loop {
+            let Some(mut cur) = self.current.take().or_else(|| self.next_candidate()) else {
+                return self.exhausted();
+            };
+            let key = Key::of(&cur.resolved.endpoint());
+            match self.shared.health.admit(key, cur.policy.allowed_fails, now) {
+                Admission::Go { probe } => {
+                    cur.admitted = Some(probe);
+                    cur.started = now;
+                    self.number += 1;
+                    let target = self.target(&cur, now);
+                    self.current = Some(cur);
+                    return Step::Attempt(target);
+                }
+                Admission::CoolingDown { remaining } => {
+                    self.skip(&cur, Outcome::CoolingDown { remaining });
+                }
+                Admission::Probing => self.skip(&cur, Outcome::Probing),
+                Admission::Saturated => self.deferred.push(cur),
+            }
+        }
+    }
+
+    fn target(&self, cur: &Current<'a>, now: Duration) -> Target<'a> {
+        let r = &cur.resolved;
+        let timeout = cur.policy.timeout.min(self.deadline_at.saturating_sub(now));
+        Target {
+            endpoint: r.endpoint(),
+            alias: r.alias().map(Alias::name),
+            model: r.model(),
+            model_name: r.model_name(),
+            op: self.request.needs().op,
+            key: r.api_key().cloned(),
+            timeout,
+            connect_timeout: cur.policy.connect_timeout.min(timeout),
+            attempt: self.number,
+        }
+    }
+
+    fn exhausted(&mut self) -> Step<'a> {
+        if !self.deferred.is_empty() {
+            self.requeued = std::mem::take(&mut self.deferred).into_iter();
+            return Step::Wait(SATURATED_POLL.min(self.remaining()));
+        }
+        let tried = self
+            .attempts
+            .iter()
+            .any(|a| matches!(a.outcome, Outcome::Failed(_)));
+        let skipped = self
+            .attempts
+            .iter()
+            .any(|a| matches!(a.outcome, Outcome::CoolingDown { .. } | Outcome::Probing));
+        self.stop = Some(if tried {
+            CallErrorKind::Exhausted
+        } else if skipped {
+            CallErrorKind::CoolingDown
+        } else if !self.unresolved.is_empty() {
+            CallErrorKind::Unresolved
+        } else {
+            CallErrorKind::Exhausted
+        });
+        Step::Done
+    }
+
+    fn record(
+        &mut self,
+        cur: &Current<'a>,
+        outcome: Outcome,
+        failure: Option<&Failure>,
+        latency: Duration,
+    ) {
+        let r = &cur.resolved;
+        self.attempts.push(Attempt {
+            number: self.number,
+            alias: r.alias().map(Alias::name),
+            fallback_from: cur.fallback_from,
+            backend: r.endpoint().name(),
+            builtin: r.endpoint().is_builtin(),
+            model: r.model_name(),
+            outcome,
+            status: failure.and_then(|f| f.status),
+            latency,
+            waited: cur.waited,
+            retry_after: failure.and_then(|f| f.retry_after),
+        });
+    }
+
+    fn skip(&mut self, cur: &Current<'a>, outcome: Outcome) {
+        self.number += 1;
+        self.record(cur, outcome, None, Duration::ZERO);
+    }
+
+    fn settle(&self, cur: &mut Current<'a>, verdict: Verdict, now: Duration) {
+        if let Some(probe) = cur.admitted.take() {
+            let end = End {
+                probe,
+                verdict,
+                allowed_fails: cur.policy.allowed_fails,
+                cooldown: cur.policy.cooldown,
+                now,
+            };
+            self.shared
+                .health
+                .settle(Key::of(&cur.resolved.endpoint()), end);
+        }
+    }
+
+    /// The running attempt succeeded: the call is over. Returns every attempt.
+    pub(crate) fn succeed(&mut self) -> Vec<Attempt<'a>> {
+        let now = self.shared.clock.now();
+        if let Some(mut cur) = self.current.take() {
+            self.settle(&mut cur, Verdict::Success, now);
+            self.record(
+                &cur,
+                Outcome::Success,
+                None,
+                now.saturating_sub(cur.started),
+            );
+        }
+        self.stop = Some(CallErrorKind::Exhausted);
+        std::mem::take(&mut self.attempts)
+    }
+
+    /// The running attempt failed: decides between a retry on the same backend (after a
+    /// wait that must end before the deadline), failing over, and stopping.
+    pub(crate) fn fail(&mut self, failure: Failure, error: Option<E>) {
+        let now = self.shared.clock.now();
+        let Some(mut cur) = self.current.take() else {
+            return;
+        };
+        let verdict = if failure.class.counts_against_backend() {
+            Verdict::Failure
+        } else {
+            Verdict::Neutral
+        };
+        self.settle(&mut cur, verdict, now);
+        self.record(
+            &cur,
+            Outcome::Failed(failure.class),
+            Some(&failure),
+            now.saturating_sub(cur.started),
+        );
+        if error.is_some() {
+            self.last = error;
+        }
+        if failure.class == FailureClass::BadRequest {
+            self.stop = Some(CallErrorKind::BadRequest);
+            return;
+        }
+        let policy = cur.policy;
+        if !failure.fail_over
+            && policy.retry_on.retries(failure.class)
+            && cur.retries < policy.max_retries
+        {
+            let wait = failure
+                .retry_after
+                .unwrap_or_else(|| jitter(&self.shared.rng, policy.backoff, cur.retries));
+            if now.saturating_add(wait) < self.deadline_at {
+                cur.retries += 1;
+                cur.waited = wait;
+                self.retry_wait = Some(wait);
+                self.current = Some(cur);
+            }
+        }
+    }
+
+    /// The attempts so far.
+    pub(crate) fn attempts(&self) -> &[Attempt<'a>] {
+        &self.attempts
+    }
+
+    /// The failed call's error.
+    pub(crate) fn into_error(mut self) -> CallError<'a, E> {
+        CallError {
+            kind: self.stop.unwrap_or(CallErrorKind::Exhausted),
+            model: self.requested,
+            deadline: self.policy.deadline,
+            attempts: std::mem::take(&mut self.attempts),
+            last: self.last.take(),
+            unresolved: std::mem::take(&mut self.unresolved),
+        }
+    }
+}
+
+impl<E> Drop for Run<'_, E> {
+    /// A call dropped mid-attempt (a cancelled future) frees its backend's slot.
+    fn drop(&mut self) {
+        if let Some(mut cur) = self.current.take() {
+            let now = self.shared.clock.now();
+            self.settle(&mut cur, Verdict::Neutral, now);
+        }
+    }
+}
+
+/// Full jitter: uniform in `0..=ceiling`.
+fn jitter(rng: &Rng, backoff: Backoff, retry: u32) -> Duration {
+    let ceiling = u64::try_from(backoff.ceiling(retry).as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(rng.below(ceiling.saturating_add(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_under_the_ceiling_and_is_seeded() {
+        let backoff = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(1),
+        };
+        let (a, b) = (Rng::new(3), Rng::new(3));
+        for retry in 0..8 {
+            let wait = jitter(&a, backoff, retry);
+            assert!(wait <= backoff.ceiling(retry));
+            assert_eq!(wait, jitter(&b, backoff, retry));
+        }
+    }
+}
