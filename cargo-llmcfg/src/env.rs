@@ -66,8 +66,9 @@ pub(crate) fn references(report: &Report) -> BTreeMap<String, Vec<String>> {
             ));
         }
     }
+    let index = llmcfg_core::index::Index::new(config);
     for alias in &config.aliases {
-        if alias.backend.is_some() || !config.candidates(alias).is_empty() {
+        if alias.backend.is_some() || !index.candidates(alias).is_empty() {
             continue;
         }
         let Some(provider) = vocab::provider(alias.provider()) else {

@@ -34,6 +34,8 @@ pub mod index;
 #[cfg(feature = "parse")]
 pub mod legacy;
 #[cfg(feature = "parse")]
+pub mod lower;
+#[cfg(feature = "parse")]
 pub mod model;
 #[cfg(feature = "parse")]
 mod parse;

@@ -209,28 +209,6 @@ impl Backend {
 }
 
 impl LlmConfig {
-    /// Indices (file order) of the configured backends that could serve `alias`; see
-    /// [`Index::candidates`](crate::index::Index::candidates). Indexes the config on every call:
-    /// for many aliases, build one [`Index`](crate::index::Index) and ask it.
-    pub fn candidates(&self, alias: &Alias) -> Vec<usize> {
-        crate::index::Index::new(self).candidates(alias)
-    }
-
-    /// Index of the credential `backend` references, if it exists.
-    pub fn credential_index(&self, backend: &Backend) -> Option<usize> {
-        let reference = backend.credential_ref.as_ref()?;
-        self.credentials
-            .iter()
-            .position(|c| c.name.value == reference.value)
-    }
-
-    /// Indices of the aliases sorted by name, the order the runtime binary-searches.
-    pub fn aliases_by_name(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.aliases.len()).collect();
-        order.sort_by(|&a, &b| self.aliases[a].name.value.cmp(&self.aliases[b].name.value));
-        order
-    }
-
     /// The credential named `name`.
     pub fn credential(&self, name: &str) -> Option<&Credential> {
         self.credentials.iter().find(|c| c.name.value == name)

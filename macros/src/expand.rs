@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 
 use llmcfg_core::SourceFile;
-use llmcfg_core::index::Index;
-use llmcfg_core::model::{Alias, Backend, Credential, LlmConfig};
+use llmcfg_core::lower::{self, Lowered, LoweredAlias, LoweredBackend};
+use llmcfg_core::model::{Credential, LlmConfig};
 use llmcfg_core::vocab::{self, CredentialKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -35,9 +35,9 @@ pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
 struct Gen<'a> {
     config: &'a LlmConfig,
     source: &'a SourceFile,
-    /// Names, providers and candidate backends, indexed once so generating N aliases against N
-    /// backends stays linear even in an unoptimised proc macro.
-    index: Index<'a>,
+    /// Sorted aliases, candidates, credential indices and providers, computed once (linear even
+    /// in an unoptimised proc macro) by the same lowering `Config::load` uses.
+    lowered: Lowered<'a>,
     /// Backends by the credential they reference; credentials by the env var they read.
     users: HashMap<&'a str, Vec<&'a str>>,
     readers: HashMap<&'a str, Vec<&'a str>>,
@@ -63,7 +63,7 @@ impl<'a> Gen<'a> {
         Gen {
             config,
             source,
-            index: Index::new(config),
+            lowered: lower::lower(config),
             users,
             readers,
         }
@@ -156,7 +156,7 @@ impl Gen<'_> {
         let c = self.config;
         let policy = word("Policy", c.default_policy);
         let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
-        let env_vars = list(c.env_vars().into_iter().map(string));
+        let env_vars = list(self.lowered.env_vars.iter().map(|v| string(v)));
         let doc = if self.source.name().is_empty() {
             "The llm config (empty: the macro's arguments are wrong).".to_string()
         } else {
@@ -256,22 +256,20 @@ impl Gen<'_> {
     }
 
     fn backends(&self) -> TokenStream {
-        let all = &self.config.backends;
-        let values = all.iter().enumerate().map(|(i, b)| {
+        let all = &self.lowered.backends;
+        let values = all.iter().map(|lb| {
+            let b = lb.backend;
             let name = string(&b.name.value);
             let kind = word("BackendKind", b.kind.value);
             let url = string(&b.base_url.value);
             let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
-            let credential = match self.index.credential_of(b) {
-                Some(c) => {
-                    let c = c as u32;
-                    quote!(__some(#c))
-                }
+            let credential = match lb.credential {
+                Some(c) => quote!(__some(#c)),
                 None => quote!(__none),
             };
             let hosting = word("Hosting", b.hosting);
             let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
-            let provider = opt_string(self.index.provider(i));
+            let provider = opt_string(lb.provider);
             let ops = list(b.ops.iter().map(|o| word("Op", o.value)));
             let features = list(b.features.iter().map(|f| string(&f.value)));
             let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
@@ -282,7 +280,7 @@ impl Gen<'_> {
             ))
         });
         let consts = self.constants(
-            all.iter().map(|b| b.name.as_str()),
+            all.iter().map(|b| b.backend.name.as_str()),
             all.iter().map(|b| self.backend_doc(b)),
             quote!(::llmcfg::Backend),
         );
@@ -296,7 +294,8 @@ impl Gen<'_> {
         )
     }
 
-    fn backend_doc(&self, b: &Backend) -> String {
+    fn backend_doc(&self, lb: &LoweredBackend<'_>) -> String {
+        let b = lb.backend;
         let mut doc = format!("Backend `{}`: `{}`", b.name.value, b.kind.value);
         if !b.base_url.value.is_empty() {
             doc.push_str(&format!(" at <{}>", b.base_url.value));
@@ -307,10 +306,9 @@ impl Gen<'_> {
         }
         match &b.credential_ref {
             Some(r) => {
-                let env = self
-                    .index
-                    .credential(r.as_str())
-                    .and_then(|i| self.config.credentials[i].api_key_env.as_ref())
+                let env = lb
+                    .credential
+                    .and_then(|i| self.config.credentials[i as usize].api_key_env.as_ref())
                     .map_or_else(String::new, |e| format!(" (env var `{}`)", e.value));
                 doc.push_str(&format!("\n\nCredential: `{}`{env}.", r.value));
             }
@@ -328,26 +326,19 @@ impl Gen<'_> {
     }
 
     fn aliases(&self) -> TokenStream {
-        let order = self.config.aliases_by_name();
-        let sorted: Vec<&Alias> = order.iter().map(|&i| &self.config.aliases[i]).collect();
-        let candidates: Vec<Vec<usize>> = sorted.iter().map(|a| self.index.candidates(a)).collect();
-        let values = sorted.iter().zip(&candidates).map(|(a, candidates)| {
+        let sorted = &self.lowered.aliases;
+        let values = sorted.iter().map(|la| {
+            let a = la.alias;
             let name = string(&a.name.value);
             let model = string(&a.model.value);
             let secret = opt_string(a.secret.as_ref().map(|s| s.as_str()));
             let backend = opt_string(a.backend.as_ref().map(|s| s.as_str()));
-            let candidates = list(candidates.iter().map(|&i| {
-                let i = i as u32;
-                quote!(#i)
-            }));
+            let candidates = list(la.candidates.iter().map(|i| quote!(#i)));
             quote!(__alias(#name, #model, #secret, #backend, #candidates))
         });
         let consts = self.constants(
-            sorted.iter().map(|a| a.name.as_str()),
-            sorted
-                .iter()
-                .zip(&candidates)
-                .map(|(a, c)| self.alias_doc(a, c)),
+            sorted.iter().map(|a| a.alias.name.as_str()),
+            sorted.iter().map(|a| self.alias_doc(a)),
             quote!(::llmcfg::Alias),
         );
         module(
@@ -360,7 +351,8 @@ impl Gen<'_> {
         )
     }
 
-    fn alias_doc(&self, a: &Alias, candidates: &[usize]) -> String {
+    fn alias_doc(&self, la: &LoweredAlias<'_>) -> String {
+        let a = la.alias;
         let mut doc = format!("Alias `{}` → `{}`.", a.name.value, a.model.value);
         if let Some(secret) = &a.secret {
             doc.push_str(&format!("\n\nSecret: `{}`.", secret.value));
@@ -368,9 +360,10 @@ impl Gen<'_> {
         if let Some(backend) = &a.backend {
             doc.push_str(&format!("\n\nPinned to backend `{}`.", backend.value));
         } else {
-            let served: Vec<&str> = candidates
+            let served: Vec<&str> = la
+                .candidates
                 .iter()
-                .filter_map(|&i| self.config.backends.get(i))
+                .filter_map(|&i| self.config.backends.get(i as usize))
                 .map(|b| b.name.as_str())
                 .collect();
             if served.is_empty() {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use llmcfg_core::index::Index;
+use llmcfg_core::lower;
 use llmcfg_core::model::{self, LlmConfig};
 use llmcfg_core::{Options, Report, render};
 
@@ -82,7 +82,7 @@ impl Config {
                 report: Box::new(report),
             });
         }
-        Ok(lower(&report.config))
+        Ok(build(&report.config))
     }
 }
 
@@ -94,11 +94,11 @@ fn opt(s: Option<&model::Spanned<String>>) -> Option<Cow<'static, str>> {
     s.map(|s| owned(&s.value))
 }
 
-/// The typed config as runtime data: aliases sorted by name with their candidates, credential
-/// indices resolved — the same precomputation the macro emits as `&'static` data.
-fn lower(config: &LlmConfig) -> Config {
-    let index = Index::new(config);
-    let credentials: Vec<Credential> = config
+/// The lowered config as owned runtime data: the same precomputation the macro emits as
+/// `&'static` data.
+fn build(config: &LlmConfig) -> Config {
+    let lowered = lower::lower(config);
+    let credentials: Vec<Credential> = lowered
         .credentials
         .iter()
         .map(|c| {
@@ -115,20 +115,20 @@ fn lower(config: &LlmConfig) -> Config {
             )
         })
         .collect();
-    let backends: Vec<Backend> = config
+    let backends: Vec<Backend> = lowered
         .backends
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|lb| {
+            let b = lb.backend;
             construct::backend(
                 owned(&b.name.value),
                 b.kind.value,
                 owned(&b.base_url.value),
                 opt(b.credential_ref.as_ref()),
-                index.credential_of(b).and_then(|c| u32::try_from(c).ok()),
+                lb.credential,
                 b.hosting,
                 opt(b.model.as_ref()),
-                index.provider(i).map(Cow::Borrowed),
+                lb.provider.map(Cow::Borrowed),
                 Cow::Owned(b.ops.iter().map(|o| o.value).collect()),
                 Cow::Owned(b.features.iter().map(|f| owned(&f.value)).collect()),
                 Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
@@ -137,26 +137,21 @@ fn lower(config: &LlmConfig) -> Config {
             )
         })
         .collect();
-    let aliases: Vec<Alias> = config
-        .aliases_by_name()
-        .into_iter()
-        .map(|i| {
-            let a = &config.aliases[i];
-            let candidates = index
-                .candidates(a)
-                .into_iter()
-                .filter_map(|c| u32::try_from(c).ok())
-                .collect();
+    let aliases: Vec<Alias> = lowered
+        .aliases
+        .iter()
+        .map(|la| {
+            let a = la.alias;
             construct::alias(
                 owned(&a.name.value),
                 owned(&a.model.value),
                 opt(a.secret.as_ref()),
                 opt(a.backend.as_ref()),
-                Cow::Owned(candidates),
+                Cow::Owned(la.candidates.clone()),
             )
         })
         .collect();
-    let env_vars = config.env_vars().into_iter().map(owned).collect();
+    let env_vars = lowered.env_vars.iter().map(|v| owned(v)).collect();
     construct::config(
         config.default_policy,
         opt(config.default_alias.as_ref()),
