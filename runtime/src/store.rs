@@ -44,8 +44,13 @@ pub use dir::LockNotice;
 use dir::{LockWait, StoreDir};
 pub use error::{StoreError, StoreWarning};
 
-/// The environment variable naming the store directory.
-pub const SECRETS_DIR_ENV: &str = "LLMCFG_SECRETS_DIR";
+/// The environment variable naming the store directory (named like
+/// [`crate::DEFAULT_MODEL_VAR`] and [`crate::REGISTRY_VAR`]).
+pub const SECRETS_DIR_VAR: &str = "LLMCFG_SECRETS_DIR";
+
+/// The former name of [`SECRETS_DIR_VAR`].
+#[deprecated(note = "use `SECRETS_DIR_VAR`")]
+pub const SECRETS_DIR_ENV: &str = SECRETS_DIR_VAR;
 
 /// Who may read a secret's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -195,7 +200,7 @@ impl SecretStore {
 
     /// The directory [`open_default`](Self::open_default) uses.
     pub fn default_dir() -> Result<PathBuf, StoreError> {
-        if let Some(dir) = std::env::var_os(SECRETS_DIR_ENV).filter(|d| !d.is_empty()) {
+        if let Some(dir) = std::env::var_os(SECRETS_DIR_VAR).filter(|d| !d.is_empty()) {
             return Ok(PathBuf::from(dir));
         }
         let base = directories::BaseDirs::new().ok_or(StoreError::NoStoreDir)?;

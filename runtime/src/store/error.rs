@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::SECRETS_DIR_ENV;
+use super::SECRETS_DIR_VAR;
 
 /// Errors of the secret store. Never carries a secret value.
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +45,7 @@ pub enum StoreError {
     },
     /// No `LLMCFG_SECRETS_DIR` and no platform config directory (no home directory).
     #[error(
-        "cannot locate the secret store: {SECRETS_DIR_ENV} is not set and there is no \
+        "cannot locate the secret store: {SECRETS_DIR_VAR} is not set and there is no \
          platform config directory (no home directory)"
     )]
     NoStoreDir,
