@@ -83,8 +83,8 @@ fn read_one(key: &str, reader: impl std::io::Read) -> Result<SecretString, Failu
         return Err(refuse(
             "empty-value",
             format!(
-                "--{key}=- read an empty or blank value from standard input: a secret value \
-                 cannot be empty"
+                "--{key}=- read an empty value from standard input (or only whitespace): a \
+                 secret value cannot be empty"
             ),
         ));
     }
