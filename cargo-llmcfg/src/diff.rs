@@ -145,23 +145,6 @@ fn ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
 mod tests {
     use super::*;
 
-    /// The old and the new side a unified diff with full context describes.
-    fn sides(diff: &str) -> (String, String) {
-        let (mut old, mut new) = (String::new(), String::new());
-        for line in diff.split_inclusive('\n').skip(2) {
-            match line.split_at(1) {
-                ("-", rest) => old.push_str(rest),
-                ("+", rest) => new.push_str(rest),
-                (" ", rest) => {
-                    old.push_str(rest);
-                    new.push_str(rest);
-                }
-                _ => {}
-            }
-        }
-        (old, new)
-    }
-
     fn legacy(n: usize) -> (String, String) {
         let mut old = String::from("[llm]\n");
         let mut new = String::from("[llm]\n");

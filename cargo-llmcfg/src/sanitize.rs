@@ -92,7 +92,7 @@ impl OffsetMap {
     fn span(&self, span: &Span) -> Span {
         let start = self.offset(span.start);
         let end = self.offset(span.end.max(span.start));
-        (start..end).into()
+        start..end
     }
 }
 

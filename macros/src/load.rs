@@ -121,7 +121,10 @@ help: an llm config is a small TOML file; check the path"
         let at = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         // Columns are characters, as in every other diagnostic.
         let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
         format!(

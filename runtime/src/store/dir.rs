@@ -68,7 +68,6 @@ pub(super) use imp::StoreDir;
 
 #[cfg(unix)]
 mod imp {
-    use std::ffi::CStr;
     use std::io::Read as _;
     use std::os::fd::{AsFd, OwnedFd};
     use std::path::{Path, PathBuf};
@@ -196,10 +195,11 @@ mod imp {
             let mut names = Vec::new();
             for entry in dir {
                 let entry = entry.map_err(io)?;
-                if let Ok(name) = <&CStr>::from(entry.file_name()).to_str() {
-                    if name != "." && name != ".." {
-                        names.push(name.to_owned());
-                    }
+                if let Ok(name) = entry.file_name().to_str()
+                    && name != "."
+                    && name != ".."
+                {
+                    names.push(name.to_owned());
                 }
             }
             Ok(names)
