@@ -20,7 +20,7 @@ for n in $SIZES; do
     echo '[llm]'
     echo 'default_policy = "priority"'
     for i in $(seq 0 $((n - 1))); do
-      printf '\n[[llm.backends]]\nname = "backend-%d"\nkind = "openai_chat_completion"\nbase_url = "https://api.openai.com/v1"\napi_key_env = "KEY_%d_API_KEY"\nops = ["chat_completions"]\n' "$i" "$((i % 100))"
+      printf '\n[[llm.backends]]\nname = "backend-%d"\nkind = "openai_chat_completion"\nbase_url = "https://api.openai.com/v1"\napi_key_env = "KEY_%d_API_KEY"\nops = ["chat_completions"]\n' "$i" "$i"
     done
   } > "$FILE"
   start=$(date +%s.%N)
