@@ -5,10 +5,39 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use llmcfg_core::{Options, Report};
+use llmcfg_core::Report;
 
 use crate::discover::{self, Target};
-use crate::report::{self, MessageFormat};
+use crate::failure::Failure;
+use crate::output::{Choice, Format};
+use crate::read::ReadError;
+use crate::report;
+use crate::table::{TablePath, parse_table};
+
+/// `--message-format`.
+const MESSAGE_FORMATS: &[Choice] = &[
+    (
+        Format::Human,
+        "miette's graphical report, coloured on a terminal unless `NO_COLOR` is set",
+    ),
+    (
+        Format::Short,
+        "`file:line:col: severity[code]: message`, one line each",
+    ),
+    (
+        Format::Json,
+        "One JSON object per diagnostic per line: code, severity, file, line, column, end_line, \
+         end_column, message, help",
+    ),
+    (
+        Format::Github,
+        "GitHub Actions workflow commands (`::error file=…,line=…::…`), shown as annotations",
+    ),
+    (
+        Format::Sarif,
+        "One SARIF 2.1.0 log (GitHub code scanning, IDEs)",
+    ),
+];
 
 /// Arguments of `cargo llmcfg check`.
 #[derive(Debug, Args)]
@@ -24,62 +53,67 @@ pub(crate) struct CheckArgs {
     #[arg(long = "config", value_name = "PATH")]
     pub(crate) configs: Vec<PathBuf>,
     /// The dotted path of the llm table inside the file, e.g. `spearlet.llm`.
-    #[arg(long, value_name = "TABLE")]
-    pub(crate) table: Option<String>,
+    #[arg(long, value_name = "TABLE", value_parser = parse_table)]
+    pub(crate) table: Option<TablePath>,
     /// Check the configs of every workspace member, not just the current package.
     #[arg(long)]
     pub(crate) workspace: bool,
     /// How to print diagnostics.
-    #[arg(long, value_enum, value_name = "FMT", default_value_t)]
-    pub(crate) message_format: MessageFormat,
+    #[arg(
+        long,
+        value_name = "FMT",
+        value_parser = Format::parser(MESSAGE_FORMATS),
+        default_value = "human"
+    )]
+    pub(crate) message_format: Format,
     /// Fail on warnings too.
     #[arg(long)]
     pub(crate) deny_warnings: bool,
 }
 
-/// Reads and checks one target, naming it as the user sees it.
-pub(crate) fn check_target(target: &Target) -> Result<Report, String> {
-    let (name, text) = target.read()?;
-    let options = Options {
-        table: target.table.clone(),
-    };
-    Ok(llmcfg_core::check(&name, &text, &options))
+/// Reads and checks one target, naming it as the user sees it. A file that is not UTF-8 is a
+/// report with its diagnostic; a file that cannot be read at all is a failure.
+pub(crate) fn check_target(target: &Target) -> Result<Report, Failure> {
+    match target.read() {
+        Ok((name, text)) => Ok(llmcfg_core::check(&name, &text, &target.options())),
+        Err(ReadError::NotUtf8(report)) => Ok(*report),
+        Err(ReadError::NotFound(f) | ReadError::Unreadable(f)) => Err(f),
+    }
 }
 
-pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let targets = match discover::discover(&args.configs, args.table.as_deref(), args.workspace) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE;
-        }
-    };
+pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
+    let targets = discover::discover(&args.configs, args.table.as_ref(), args.workspace)?;
     let mut reports = Vec::with_capacity(targets.len());
-    let mut io_failed = false;
+    let mut unreadable = 0;
     for target in &targets {
         match check_target(target) {
             Ok(r) => reports.push(r),
             Err(e) => {
                 eprintln!("error: {e} (found by {})", target.origin);
-                io_failed = true;
+                unreadable += 1;
             }
         }
     }
-    let out = report::render(args.message_format, &reports, args.deny_warnings);
+    let out = report::render(
+        args.message_format,
+        &reports,
+        args.deny_warnings,
+        unreadable,
+    );
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(out.as_bytes()).is_err() {
-        return crate::exit::USAGE;
+        return Ok(crate::exit::USAGE);
     }
     let _ = stdout.flush();
-    if io_failed {
-        return crate::exit::USAGE;
+    if unreadable > 0 {
+        return Ok(crate::exit::USAGE);
     }
     let failed = reports
         .iter()
         .any(|r| r.has_errors() || (args.deny_warnings && r.has_warnings()));
-    if failed {
+    Ok(if failed {
         crate::exit::FAILURE
     } else {
         crate::exit::CLEAN
-    }
+    })
 }

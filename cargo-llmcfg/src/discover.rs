@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::Value;
 
+use crate::failure::Failure;
+use crate::read::{ReadError, read_config};
 use crate::scan;
+use crate::table::{TablePath, parse_table};
 
 /// `--config` / `--table`, shared by every subcommand that reads one config.
 #[derive(Debug, Args, Clone, Default)]
@@ -17,8 +20,8 @@ pub(crate) struct ConfigArgs {
     #[arg(long = "config", value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
     /// The dotted path of the llm table inside the file, e.g. `spearlet.llm`.
-    #[arg(long, value_name = "TABLE")]
-    pub(crate) table: Option<String>,
+    #[arg(long, value_name = "TABLE", value_parser = parse_table)]
+    pub(crate) table: Option<TablePath>,
 }
 
 /// One config to check: a file and the table inside it.
@@ -27,19 +30,29 @@ pub(crate) struct Target {
     /// The file, as given or absolute.
     pub(crate) path: PathBuf,
     /// The llm table (`None`: `llm`).
-    pub(crate) table: Option<String>,
+    pub(crate) table: Option<TablePath>,
     /// How it was found.
     pub(crate) origin: Origin,
 }
 
 impl Target {
-    /// The file's name as reports show it, and its text; or the message saying it cannot be read.
-    pub(crate) fn read(&self) -> Result<(String, String), String> {
+    /// The file's name as reports show it, and its text.
+    pub(crate) fn read(&self) -> Result<(String, String), ReadError> {
         let name = display(&self.path);
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => Ok((name, text)),
-            Err(e) => Err(format!("cannot read llm config {name}: {e}")),
+        let text = read_config(&self.path, &name)?;
+        Ok((name, text))
+    }
+
+    /// The table's path as the validator takes it.
+    pub(crate) fn options(&self) -> llmcfg_core::Options {
+        llmcfg_core::Options {
+            table: self.table.as_ref().map(TablePath::dotted),
         }
+    }
+
+    /// The llm table, `llm` unless one was named.
+    pub(crate) fn table_or_default(&self) -> TablePath {
+        self.table.clone().unwrap_or_else(TablePath::default_table)
     }
 }
 
@@ -72,35 +85,25 @@ impl fmt::Display for Origin {
     }
 }
 
-/// Why no config could be found.
-#[derive(Debug)]
-pub(crate) struct DiscoverError(pub(crate) String);
-
-impl fmt::Display for DiscoverError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Finds the configs: the `--config` files, else those of the current package (every member
 /// with `workspace`, or when run at the root of a virtual workspace).
 pub(crate) fn discover(
     configs: &[PathBuf],
-    table: Option<&str>,
+    table: Option<&TablePath>,
     workspace: bool,
-) -> Result<Vec<Target>, DiscoverError> {
+) -> Result<Vec<Target>, Failure> {
     if !configs.is_empty() {
         return Ok(configs
             .iter()
             .map(|path| Target {
                 path: path.clone(),
-                table: table.map(str::to_string),
+                table: table.cloned(),
                 origin: Origin::Flag,
             })
             .collect());
     }
     let mut targets = match cargo_metadata::MetadataCommand::new().no_deps().exec() {
-        Ok(metadata) => from_metadata(&metadata, workspace),
+        Ok(metadata) => from_metadata(&metadata, workspace)?,
         Err(_) => {
             // Not inside a cargo project: a bare `llm.toml` here still counts.
             let here = PathBuf::from("llm.toml");
@@ -117,7 +120,7 @@ pub(crate) fn discover(
     };
     if let Some(table) = table {
         for t in &mut targets {
-            t.table = Some(table.to_string());
+            t.table = Some(table.clone());
         }
     }
     let mut seen = HashSet::new();
@@ -129,35 +132,41 @@ pub(crate) fn discover(
         seen.insert(key)
     });
     if targets.is_empty() {
-        return Err(DiscoverError(
+        return Err(Failure::usage(
+            "no-config",
             "no llm config found: pass `--config PATH`, set `config` in \
              `[package.metadata.llmcfg]`, call `include_llm_config!`, or add `llm.toml` at the \
-             package root"
-                .into(),
+             package root",
         ));
     }
     Ok(targets)
 }
 
 /// Finds exactly one config, for the commands that edit or load one.
-pub(crate) fn one(args: &ConfigArgs) -> Result<Target, DiscoverError> {
+pub(crate) fn one(args: &ConfigArgs) -> Result<Target, Failure> {
     let configs: Vec<PathBuf> = args.config.iter().cloned().collect();
-    let mut targets = discover(&configs, args.table.as_deref(), false)?;
+    let mut targets = discover(&configs, args.table.as_ref(), false)?;
     if targets.len() > 1 {
         let list = targets
             .iter()
             .map(|t| format!("  {} ({})", display(&t.path), t.origin))
             .collect::<Vec<_>>()
             .join("\n");
-        return Err(DiscoverError(format!(
-            "found {} llm configs; choose one with `--config PATH`:\n{list}",
-            targets.len()
-        )));
+        return Err(Failure::usage(
+            "many-configs",
+            format!(
+                "found {} llm configs; choose one with `--config PATH`:\n{list}",
+                targets.len()
+            ),
+        ));
     }
     Ok(targets.remove(0))
 }
 
-fn from_metadata(metadata: &cargo_metadata::Metadata, workspace: bool) -> Vec<Target> {
+fn from_metadata(
+    metadata: &cargo_metadata::Metadata,
+    workspace: bool,
+) -> Result<Vec<Target>, Failure> {
     let members = metadata.workspace_packages();
     let cwd = std::env::current_dir()
         .and_then(|d| d.canonicalize())
@@ -182,7 +191,7 @@ fn from_metadata(metadata: &cargo_metadata::Metadata, workspace: bool) -> Vec<Ta
         &metadata.workspace_metadata,
         root,
         &Origin::WorkspaceMetadata,
-    ));
+    )?);
     for package in selected {
         let Some(dir) = package.manifest_path.parent() else {
             continue;
@@ -193,21 +202,24 @@ fn from_metadata(metadata: &cargo_metadata::Metadata, workspace: bool) -> Vec<Ta
             &package.metadata,
             dir,
             &Origin::PackageMetadata(name.clone()),
-        );
+        )?;
         if !found.is_empty() {
             out.extend(found);
             continue;
         }
         let calls = scan::package_calls(dir);
         if !calls.is_empty() {
-            out.extend(calls.into_iter().map(|c| Target {
-                path: dir.join(&c.path),
-                table: c.table,
-                origin: Origin::Macro {
+            for c in calls {
+                let origin = Origin::Macro {
                     file: c.file,
                     line: c.line,
-                },
-            }));
+                };
+                out.push(Target {
+                    path: dir.join(&c.path),
+                    table: table_of(c.table.as_deref(), &origin)?,
+                    origin,
+                });
+            }
             continue;
         }
         let bare = dir.join("llm.toml");
@@ -219,32 +231,40 @@ fn from_metadata(metadata: &cargo_metadata::Metadata, workspace: bool) -> Vec<Ta
             });
         }
     }
-    out
+    Ok(out)
+}
+
+/// A `table` found in metadata or a macro call, parsed like `--table`.
+fn table_of(table: Option<&str>, origin: &Origin) -> Result<Option<TablePath>, Failure> {
+    table
+        .map(|t| {
+            TablePath::parse(t).map_err(|e| {
+                Failure::usage("invalid-table", format!("{e} (the table of {origin})"))
+            })
+        })
+        .transpose()
 }
 
 /// The configs named by `{"llmcfg": {"config": "…" | ["…"], "table": "…"}}` in cargo metadata.
-fn metadata_targets(metadata: &Value, dir: &Path, origin: &Origin) -> Vec<Target> {
+fn metadata_targets(metadata: &Value, dir: &Path, origin: &Origin) -> Result<Vec<Target>, Failure> {
     let Some(section) = metadata.get("llmcfg") else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let table = section
-        .get("table")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let table = table_of(section.get("table").and_then(Value::as_str), origin)?;
     let paths: Vec<&str> = match section.get("config") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ if table.is_some() => vec!["llm.toml"],
         _ => Vec::new(),
     };
-    paths
+    Ok(paths
         .into_iter()
         .map(|p| Target {
             path: dir.join(p),
             table: table.clone(),
             origin: origin.clone(),
         })
-        .collect()
+        .collect())
 }
 
 /// `path` relative to the current directory when it is below it, for reports.

@@ -1,21 +1,25 @@
 //! Editing a config in place with toml_edit (comments, order and formatting kept), validating the
-//! result with the same `check` as everything else, and writing it atomically.
+//! result with the same `check` as everything else, and writing it atomically with the file's
+//! line endings, mode and group kept, under a lock on the file's real (canonical) directory.
 
-use std::io::Write as _;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use llmcfg::store::{FileMode, write_file_atomic};
 use llmcfg_core::{Options, Report};
 use toml_edit::{DocumentMut, InlineTable, Item, Key, Table, Value};
 
-/// The table at dotted `path` (`llm`, `spearlet.llm`), created as a `[header]` table when
-/// `create` is set and it is missing. `None` when it is missing or not a table.
+use crate::table::TablePath;
+
+/// The table at `path` (`llm`, `spearlet.llm`), created as a `[header]` table when `create` is
+/// set and it is missing. `None` when it is missing or not a table.
 pub(crate) fn table_mut<'d>(
     doc: &'d mut DocumentMut,
-    path: &str,
+    path: &TablePath,
     create: bool,
 ) -> Option<&'d mut Table> {
     let mut current: &mut Table = doc.as_table_mut();
-    let segments: Vec<&str> = path.split('.').collect();
+    let segments = path.segments();
     for (i, seg) in segments.iter().enumerate() {
         if !current.contains_key(seg) {
             if !create {
@@ -74,23 +78,47 @@ pub(crate) fn string_like(old: Option<&Value>, text: &str) -> Value {
 }
 
 /// Checks `text` as the config `name` would be checked.
-pub(crate) fn validate(name: &str, text: &str, table: Option<&str>) -> Report {
+pub(crate) fn validate(name: &str, text: &str, table: Option<&TablePath>) -> Report {
     llmcfg_core::check(
         name,
         text,
         &Options {
-            table: table.map(str::to_string),
+            table: table.map(TablePath::dotted),
         },
     )
 }
 
-/// The errors of `report`, rendered without colour, for a refused edit.
+/// The errors of `report`, rendered without colour (control characters escaped), for a refused
+/// edit.
 pub(crate) fn render_errors(report: &Report) -> String {
+    let report = crate::sanitize::sanitized(report);
     report
         .errors()
         .map(|d| llmcfg_core::render::plain(&report.source, d))
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// `edited` with the line endings of `original`: toml_edit writes `\n` for what it adds, so a
+/// CRLF file would come back mixed.
+pub(crate) fn keep_line_endings<'t>(original: &str, edited: &'t str) -> Cow<'t, str> {
+    let crlf = match original.find('\n') {
+        Some(i) => original[..i].ends_with('\r'),
+        None => false,
+    };
+    if !crlf {
+        return Cow::Borrowed(edited);
+    }
+    let mut out = String::with_capacity(edited.len() + edited.len() / 16);
+    let mut prev = '\0';
+    for c in edited.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    Cow::Owned(out)
 }
 
 /// An exclusive advisory lock on the directory of a config, held across a read-modify-write.
@@ -99,9 +127,26 @@ pub(crate) fn render_errors(report: &Report) -> String {
 #[derive(Debug)]
 pub(crate) struct EditLock(#[allow(dead_code, reason = "held for its lock")] std::fs::File);
 
-/// Takes the [`EditLock`] of the directory holding `path`, waiting for other editors.
-pub(crate) fn lock(path: &Path) -> std::io::Result<EditLock> {
+/// `path` with symlinks resolved, also when the file does not exist yet (its directory is
+/// resolved): every editor of one file, however it names it, locks and writes the same place.
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
     let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Takes the [`EditLock`] of the real directory holding `path`, waiting for other editors.
+pub(crate) fn lock(path: &Path) -> std::io::Result<EditLock> {
+    let real = canonical(path);
+    let dir = match real.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -110,27 +155,12 @@ pub(crate) fn lock(path: &Path) -> std::io::Result<EditLock> {
     Ok(EditLock(handle))
 }
 
-/// Writes `text` to `path` atomically: a temp file in the same directory, flushed and synced,
-/// given the old file's permissions, then renamed over it.
-pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    // Write through a symlink to its target rather than replacing the link.
-    let path: PathBuf = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".llmcfg-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.flush()?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(&path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    tmp.persist(&path).map_err(|e| e.error)?;
-    Ok(())
+/// Writes the edited config `text` over `path` atomically, with the line endings of `original`
+/// and the file's mode and group; a temp file left by a failure is removed.
+pub(crate) fn write_config(path: &Path, original: &str, text: &str) -> std::io::Result<()> {
+    let real = canonical(path);
+    let text = keep_line_endings(original, text);
+    write_file_atomic(&real, text.as_bytes(), FileMode::of_existing(&real))
 }
 
 #[cfg(test)]
@@ -142,7 +172,7 @@ mod tests {
         let mut doc: DocumentMut = "[t]\n# a\na = 1 # one\nb = \"x\" # two\nc = 3\n"
             .parse()
             .expect("toml");
-        let t = table_mut(&mut doc, "t", false).expect("table");
+        let t = table_mut(&mut doc, &TablePath::parse("t").expect("path"), false).expect("table");
         rebuild_table(t, |k, i| {
             if k.get() == "b" {
                 let v = string_like(i.as_value(), "y");
@@ -160,8 +190,19 @@ mod tests {
     #[test]
     fn creates_nested_tables() {
         let mut doc = DocumentMut::new();
-        let t = table_mut(&mut doc, "a.llm", true).expect("table");
+        let t =
+            table_mut(&mut doc, &TablePath::parse("a.llm").expect("path"), true).expect("table");
         t.insert("x", toml_edit::value(1));
         assert_eq!(doc.to_string(), "[a.llm]\nx = 1\n");
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        assert_eq!(
+            keep_line_endings("a\r\nb\r\n", "a\r\nb\r\nc\n"),
+            "a\r\nb\r\nc\r\n"
+        );
+        assert_eq!(keep_line_endings("a\nb\n", "a\nc\n"), "a\nc\n");
+        assert_eq!(keep_line_endings("", "x\n"), "x\n");
     }
 }

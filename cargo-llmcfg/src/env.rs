@@ -3,24 +3,28 @@
 
 use std::collections::BTreeMap;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use llmcfg_core::model::LlmConfig;
 use llmcfg_core::{Report, vocab};
 use serde_json::json;
 
 use crate::discover::{self, ConfigArgs};
+use crate::failure::Failure;
+use crate::output::{Choice, Format};
+use crate::text::escape_line;
 
 /// `-o` of `env`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub(crate) enum EnvOutput {
-    /// One variable a line with where it is referenced.
-    #[default]
-    Human,
-    /// One JSON document.
-    Json,
-    /// A `.env` template: `NAME=` lines with comments saying where each is used.
-    Dotenv,
-}
+const ENV_OUTPUTS: &[Choice] = &[
+    (
+        Format::Human,
+        "One variable a line with where it is referenced",
+    ),
+    (Format::Json, "One JSON document"),
+    (
+        Format::Dotenv,
+        "A `.env` template: `NAME=` lines with comments saying where each is used",
+    ),
+];
 
 /// Arguments of `cargo llmcfg env`.
 #[derive(Debug, Args)]
@@ -33,8 +37,13 @@ pub(crate) struct EnvArgs {
     #[command(flatten)]
     config: ConfigArgs,
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
-    output: EnvOutput,
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_parser = Format::parser(ENV_OUTPUTS),
+        default_value = "human"
+    )]
+    output: Format,
 }
 
 /// The variables the runtime reads whatever the config says.
@@ -47,7 +56,7 @@ const RUNTIME_VARS: &[(&str, &str)] = &[
         llmcfg::REGISTRY_VAR,
         "aliases transported to remote runs (names only)",
     ),
-    ("LLMCFG_SECRETS_DIR", "the secret store directory"),
+    (llmcfg::store::SECRETS_DIR_VAR, "the secret store directory"),
 ];
 
 /// Each variable the config reads, with the places that reference it.
@@ -89,24 +98,12 @@ pub(crate) fn references(report: &Report) -> BTreeMap<String, Vec<String>> {
     vars
 }
 
-pub(crate) fn run(args: &EnvArgs) -> u8 {
-    let target = match discover::one(&args.config) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE;
-        }
-    };
-    let report = match crate::check::check_target(&target) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE;
-        }
-    };
+pub(crate) fn run(args: &EnvArgs) -> Result<u8, Failure> {
+    let target = discover::one(&args.config)?;
+    let report = crate::check::check_target(&target)?;
     let vars = references(&report);
     match args.output {
-        EnvOutput::Json => {
+        Format::Json => {
             let config: Vec<_> = vars
                 .iter()
                 .map(|(name, refs)| json!({ "name": name, "referenced_at": refs }))
@@ -121,30 +118,33 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
                 "runtime": runtime,
             }));
         }
-        EnvOutput::Dotenv => {
+        Format::Dotenv => {
             println!(
                 "# Env vars read by {} (names only; fill in values, never commit them).",
-                report.source.name()
+                escape_line(report.source.name())
             );
             for (name, refs) in &vars {
                 for r in refs {
-                    println!("# {r}");
+                    println!("# {}", escape_line(r));
                 }
-                println!("{name}=");
+                println!("{}=", escape_line(name));
             }
             println!("\n# Read by the llmcfg runtime itself (optional):");
             for (name, what) in RUNTIME_VARS {
                 println!("# {what}\n# {name}=");
             }
         }
-        EnvOutput::Human => {
+        _ => {
             if vars.is_empty() {
-                println!("{} reads no credential variables", report.source.name());
+                println!(
+                    "{} reads no credential variables",
+                    escape_line(report.source.name())
+                );
             }
             for (name, refs) in &vars {
-                println!("{name}");
+                println!("{}", escape_line(name));
                 for r in refs {
-                    println!("    {r}");
+                    println!("    {}", escape_line(r));
                 }
             }
             println!("runtime:");
@@ -154,12 +154,14 @@ pub(crate) fn run(args: &EnvArgs) -> u8 {
         }
     }
     if report.has_errors() {
-        eprintln!(
-            "error: {} has {} error(s); run `cargo llmcfg check`",
-            report.source.name(),
-            report.errors().count()
-        );
-        return crate::exit::FAILURE;
+        return Err(Failure::failed(
+            "invalid-config",
+            format!(
+                "{} has {} error(s); run `cargo llmcfg check`",
+                escape_line(report.source.name()),
+                report.errors().count()
+            ),
+        ));
     }
-    crate::exit::CLEAN
+    Ok(crate::exit::CLEAN)
 }

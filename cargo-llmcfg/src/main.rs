@@ -4,17 +4,25 @@
 //! `cargo-llmcfg …`. Exit codes: 0 clean, 1 findings or a failed operation, 2 usage error.
 
 mod check;
+mod diff;
 mod discover;
 mod edit;
 mod env;
 mod explain;
+mod failure;
 mod migrate;
 mod model;
+mod output;
+mod read;
 mod report;
 mod resolve;
+mod sanitize;
+mod sarif;
 mod scan;
 mod schema;
 mod secrets;
+mod table;
+mod text;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -79,15 +87,15 @@ fn main() -> ExitCode {
             });
         }
     };
-    let code = match cli.command {
+    let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Migrate(args) => migrate::run(&args),
         Command::Model(cmd) => model::run(&cmd),
-        Command::Secrets(cmd) => secrets::run(cmd),
-        Command::Resolve(args) => resolve::run(&args),
+        Command::Secrets(cmd) => Ok(secrets::run(cmd)),
+        Command::Resolve(args) => Ok(resolve::run(&args)),
         Command::Env(args) => env::run(&args),
-        Command::Schema(args) => schema::run(&args),
-        Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => Ok(schema::run(&args)),
+        Command::Explain(args) => Ok(explain::run(&args)),
     };
-    ExitCode::from(code)
+    ExitCode::from(result.unwrap_or_else(failure::Failure::report))
 }

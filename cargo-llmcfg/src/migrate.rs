@@ -10,6 +10,8 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, Table
 
 use crate::discover::{self, Target};
 use crate::edit;
+use crate::failure::Failure;
+use crate::table::{TablePath, parse_table};
 
 /// Arguments of `cargo llmcfg migrate`.
 #[derive(Debug, Args)]
@@ -29,59 +31,55 @@ pub(crate) struct MigrateArgs {
     #[arg(long = "config", value_name = "PATH", conflicts_with = "path")]
     pub(crate) config: Option<PathBuf>,
     /// The dotted path of the llm table inside the file, e.g. `spearlet.llm`.
-    #[arg(long, value_name = "TABLE")]
-    pub(crate) table: Option<String>,
+    #[arg(long, value_name = "TABLE", value_parser = parse_table)]
+    pub(crate) table: Option<TablePath>,
     /// Rewrite the file in place (atomically) instead of printing a unified diff.
     #[arg(long)]
     pub(crate) write: bool,
 }
 
-pub(crate) fn run(args: &MigrateArgs) -> u8 {
+pub(crate) fn run(args: &MigrateArgs) -> Result<u8, Failure> {
     let configs: Vec<PathBuf> = args.path.iter().chain(&args.config).cloned().collect();
-    let targets = match discover::discover(&configs, args.table.as_deref(), false) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE;
-        }
-    };
+    let targets = discover::discover(&configs, args.table.as_ref(), false)?;
     let mut code = crate::exit::CLEAN;
     for target in &targets {
         code = code.max(migrate_target(target, args.write));
     }
-    code
+    Ok(code)
 }
 
 fn migrate_target(target: &Target, write: bool) -> u8 {
-    let (name, text) = match target.read() {
-        Ok(read) => read,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return crate::exit::USAGE;
+    // Held from the read to the write, so a concurrent `model` edit is not lost.
+    let _lock = match write.then(|| edit::lock(&target.path)).transpose() {
+        Ok(lock) => lock,
+        Err(e) => {
+            let name = discover::display(&target.path);
+            return Failure::failed("lock", format!("cannot lock {name} for editing: {e}"))
+                .report();
         }
     };
-    let table = target
-        .table
-        .as_deref()
-        .unwrap_or(llmcfg_core::DEFAULT_TABLE);
-    let migrated = match migrate_text(&text, table) {
-        Ok(m) => m,
+    let (name, text) = match target.read() {
+        Ok(read) => read,
+        Err(e) => return e.report(),
+    };
+    let migrated = match migrate_text(&text, &target.table_or_default()) {
+        Ok(m) => edit::keep_line_endings(&text, &m).into_owned(),
         Err(e) => {
             eprintln!("error: cannot migrate {name}: {e}");
             return crate::exit::FAILURE;
         }
     };
-    let report = edit::validate(&name, &migrated, target.table.as_deref());
+    let report = edit::validate(&name, &migrated, target.table.as_ref());
     if migrated == text {
         eprintln!("{name}: nothing to migrate");
     } else if write {
-        if let Err(e) = edit::write_atomic(&target.path, &migrated) {
+        if let Err(e) = edit::write_config(&target.path, &text, &migrated) {
             eprintln!("error: cannot write {name}: {e}");
             return crate::exit::USAGE;
         }
         eprintln!("{name}: migrated");
     } else {
-        print!("{}", unified_diff(&name, &text, &migrated));
+        print!("{}", crate::diff::unified_diff(&name, &text, &migrated));
     }
     if report.has_errors() {
         eprintln!(
@@ -92,15 +90,6 @@ fn migrate_target(target: &Target, write: bool) -> u8 {
         return crate::exit::FAILURE;
     }
     crate::exit::CLEAN
-}
-
-/// A unified diff of `old` → `new` with `a/NAME` / `b/NAME` headers.
-pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
 }
 
 /// Credentials known and to be added, by env var.
@@ -139,7 +128,7 @@ impl Plan {
 
 /// The migrated text of a config whose llm table is at dotted `table`. Unchanged when there is
 /// nothing to migrate.
-pub(crate) fn migrate_text(text: &str, table: &str) -> Result<String, String> {
+pub(crate) fn migrate_text(text: &str, table: &TablePath) -> Result<String, String> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("not valid TOML: {}", e.message()))?;
@@ -233,7 +222,11 @@ fn credential_table(name: &str, env: &str) -> Table {
     t
 }
 
-fn add_credentials(llm: &mut Table, table: &str, added: &[(String, String)]) -> Result<(), String> {
+fn add_credentials(
+    llm: &mut Table,
+    table: &TablePath,
+    added: &[(String, String)],
+) -> Result<(), String> {
     if added.is_empty() {
         return Ok(());
     }
@@ -323,6 +316,10 @@ fn split_attached_comments(prefix: &str) -> (String, String) {
 mod tests {
     use super::*;
 
+    fn path(table: &str) -> TablePath {
+        TablePath::parse(table).expect("table path")
+    }
+
     const LEGACY: &str = r#"# Our models.
 [llm]
 default_policy = "priority"
@@ -345,7 +342,7 @@ ops = ["embeddings"]
 
     #[test]
     fn one_credential_per_env_var_before_the_first_backend() {
-        let out = migrate_text(LEGACY, "llm").expect("migrates");
+        let out = migrate_text(LEGACY, &path("llm")).expect("migrates");
         let expected = r#"# Our models.
 [llm]
 default_policy = "priority"
@@ -371,7 +368,7 @@ credential_ref = "openai"
 ops = ["embeddings"]
 "#;
         assert_eq!(out, expected);
-        assert_eq!(migrate_text(&out, "llm").expect("again"), out);
+        assert_eq!(migrate_text(&out, &path("llm")).expect("again"), out);
         let report = edit::validate("x.toml", &out, None);
         assert!(!report.has_errors(), "{}", edit::render_errors(&report));
     }
@@ -397,7 +394,7 @@ base_url = "https://api.groq.com/openai/v1"
 api_key_env = "OPENAI_KEY"
 ops = ["chat_completions"]
 "#;
-        let out = migrate_text(text, "llm").expect("migrates");
+        let out = migrate_text(text, &path("llm")).expect("migrates");
         assert!(out.contains(
             "api_key_env = \"OPENAI_API_KEY\"\n\n[[llm.credentials]]\nname = \"openai_2\"\nkind = \"env\"\napi_key_env = \"OPENAI_KEY\"\n\n[[llm.backends]]"
         ), "{out}");
@@ -408,10 +405,10 @@ ops = ["chat_completions"]
     #[test]
     fn inline_backends_and_nested_tables() {
         let text = "[app.llm]\nbackends = [{ name = \"a\", kind = \"openai_chat_completion\", base_url = \"https://api.openai.com/v1\", api_key_env = \"OPENAI_API_KEY\", ops = [\"chat_completions\"] }]\n";
-        let out = migrate_text(text, "app.llm").expect("migrates");
+        let out = migrate_text(text, &path("app.llm")).expect("migrates");
         assert!(out.contains("credential_ref = \"openai\""), "{out}");
         assert!(out.contains("[[app.llm.credentials]]"), "{out}");
-        let report = edit::validate("x.toml", &out, Some("app.llm"));
+        let report = edit::validate("x.toml", &out, Some(&path("app.llm")));
         assert!(!report.has_errors(), "{}", edit::render_errors(&report));
     }
 }

@@ -8,7 +8,10 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table};
 
 use crate::discover::{self, ConfigArgs, Target};
 use crate::edit;
-use crate::report::{OutputArgs, print_json};
+use crate::failure::Failure;
+use crate::output::{OutputArgs, print_json};
+use crate::read::{ReadError, read_config};
+use crate::text::{escape_controls, escape_line};
 
 /// The `model` subcommands.
 #[derive(Debug, Subcommand)]
@@ -65,31 +68,21 @@ pub(crate) struct NameArgs {
     out: OutputArgs,
 }
 
-pub(crate) fn run(cmd: &ModelCommand) -> u8 {
-    let result = match cmd {
+pub(crate) fn run(cmd: &ModelCommand) -> Result<u8, Failure> {
+    match cmd {
         ModelCommand::Register(a) => register(a),
         ModelCommand::List(a) => list(a),
         ModelCommand::Remove(a) => remove(a),
         ModelCommand::Default(a) => set_default(a),
-    };
-    match result {
-        Ok(code) => code,
-        Err(Failure(code, message)) => {
-            eprintln!("error: {message}");
-            code
-        }
     }
 }
 
-/// A failed command: exit code and message.
-struct Failure(u8, String);
-
 fn usage(message: impl Into<String>) -> Failure {
-    Failure(crate::exit::USAGE, message.into())
+    Failure::usage("usage", message)
 }
 
 fn failed(message: impl Into<String>) -> Failure {
-    Failure(crate::exit::FAILURE, message.into())
+    Failure::failed("failed", message)
 }
 
 fn alias_name(raw: &str) -> Result<String, Failure> {
@@ -97,7 +90,7 @@ fn alias_name(raw: &str) -> Result<String, Failure> {
     if !is_alias_name(&alias) {
         return Err(usage(format!(
             "invalid alias `{}`: alias names match [a-z0-9][a-z0-9_-]*",
-            raw.trim()
+            escape_line(raw.trim())
         )));
     }
     Ok(alias)
@@ -109,23 +102,19 @@ fn target(
     args: &ConfigArgs,
     create: bool,
 ) -> Result<(Target, String, String, edit::EditLock), Failure> {
-    let target = discover::one(args).map_err(|e| usage(e.to_string()))?;
+    let target = discover::one(args)?;
     let name = discover::display(&target.path);
     let lock = edit::lock(&target.path)
         .map_err(|e| failed(format!("cannot lock {name} for editing: {e}")))?;
-    let text = match std::fs::read_to_string(&target.path) {
+    let text = match read_config(&target.path, &name) {
         Ok(t) => t,
-        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(usage(format!("cannot read llm config {name}: {e}"))),
+        Err(ReadError::NotFound(_)) if create => String::new(),
+        Err(ReadError::NotFound(f) | ReadError::Unreadable(f)) => return Err(f),
+        Err(ReadError::NotUtf8(report)) => {
+            return Err(failed(edit::render_errors(&report)));
+        }
     };
     Ok((target, name, text, lock))
-}
-
-fn table_of(target: &Target) -> &str {
-    target
-        .table
-        .as_deref()
-        .unwrap_or(llmcfg_core::DEFAULT_TABLE)
 }
 
 fn parse(name: &str, text: &str) -> Result<DocumentMut, Failure> {
@@ -137,27 +126,34 @@ fn parse(name: &str, text: &str) -> Result<DocumentMut, Failure> {
     })
 }
 
-/// Checks the edited text and writes it atomically, or refuses with the errors.
-fn commit(target: &Target, name: &str, doc: &DocumentMut) -> Result<(), Failure> {
+/// Checks the edited text and writes it atomically (line endings, mode and group of
+/// `original` kept), or refuses with the errors.
+fn commit(target: &Target, name: &str, original: &str, doc: &DocumentMut) -> Result<(), Failure> {
     let text = doc.to_string();
-    let report = edit::validate(name, &text, target.table.as_deref());
+    let report = edit::validate(name, &text, target.table.as_ref());
     if report.has_errors() {
         return Err(failed(format!(
             "{name} was not changed: the edit would leave it invalid\n\n{}",
             edit::render_errors(&report)
         )));
     }
-    edit::write_atomic(&target.path, &text).map_err(|e| usage(format!("cannot write {name}: {e}")))
+    edit::write_config(&target.path, original, &text)
+        .map_err(|e| usage(format!("cannot write {name}: {e}")))
 }
 
 fn check_secret(secret: &str) -> Result<(), Failure> {
     if !is_secret_name(secret) {
         return Err(usage(format!(
-            "invalid secret name `{secret}`: 1 to 128 characters of A-Z a-z 0-9 _ . - (not starting with '.')"
+            "invalid secret name `{}`: 1 to 128 characters of A-Z a-z 0-9 _ . - (not starting with '.')",
+            escape_line(secret)
         )));
     }
-    let store = llmcfg::store::SecretStore::open_default()
-        .map_err(|e| failed(format!("cannot open the secret store: {e}")))?;
+    let store = llmcfg::store::SecretStore::open_default().map_err(|e| {
+        failed(format!(
+            "cannot open the secret store: {}",
+            crate::failure::chain(&e)
+        ))
+    })?;
     match store.get(secret) {
         Ok(Some(_)) => Ok(()),
         Ok(None) => Err(failed(format!(
@@ -165,7 +161,10 @@ fn check_secret(secret: &str) -> Result<(), Failure> {
              `cargo llmcfg secrets set {secret} --KEY=VALUE`",
             store.dir().display()
         ))),
-        Err(e) => Err(failed(format!("cannot read secret `{secret}`: {e}"))),
+        Err(e) => Err(failed(format!(
+            "cannot read secret `{secret}`: {}",
+            crate::failure::chain(&e)
+        ))),
     }
 }
 
@@ -173,16 +172,18 @@ fn entry_json(alias: &str, model: &str, secret: Option<&str>, backend: Option<&s
     json!({ "name": alias, "model": model, "secret": secret, "backend": backend })
 }
 
+/// `model (secret=…, backend=…)` for human output, control characters escaped.
 fn describe(model: &str, secret: Option<&str>, backend: Option<&str>) -> String {
     let mut extras = Vec::new();
     if let Some(s) = secret {
-        extras.push(format!("secret={s}"));
+        extras.push(format!("secret={}", escape_line(s)));
     }
     if let Some(b) = backend {
-        extras.push(format!("backend={b}"));
+        extras.push(format!("backend={}", escape_line(b)));
     }
+    let model = escape_line(model);
     if extras.is_empty() {
-        model.to_string()
+        model.into_owned()
     } else {
         format!("{model} ({})", extras.join(", "))
     }
@@ -196,7 +197,7 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
     }
     let (target, name, text, _lock) = target(&args.config, true)?;
     let mut doc = parse(&name, &text)?;
-    let table = table_of(&target).to_string();
+    let table = target.table_or_default();
     let llm = edit::table_mut(&mut doc, &table, true)
         .ok_or_else(|| failed(format!("`{table}` in {name} is not a table")))?;
     let mut entry = InlineTable::new();
@@ -222,7 +223,7 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
         llm.insert("default_alias", toml_edit::value(alias.as_str()));
         default = Some(alias.clone());
     }
-    commit(&target, &name, &doc)?;
+    commit(&target, &name, &text, &doc)?;
     let desc = describe(model, args.secret.as_deref(), args.backend.as_deref());
     if args.out.json() {
         print_json(&json!({
@@ -233,7 +234,7 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
         }));
     } else {
         let verb = if replaced { "replaced" } else { "registered" };
-        println!("{verb} {alias}: {desc} in {name}");
+        println!("{verb} {alias}: {desc} in {}", escape_line(&name));
         if let Some(d) = default {
             println!("default_alias = \"{d}\" (the first alias)");
         }
@@ -293,7 +294,7 @@ fn remove(args: &NameArgs) -> Result<u8, Failure> {
     let alias = alias_name(&args.alias)?;
     let (target, name, text, _lock) = target(&args.config, false)?;
     let mut doc = parse(&name, &text)?;
-    let table = table_of(&target).to_string();
+    let table = target.table_or_default();
     let llm = edit::table_mut(&mut doc, &table, false)
         .ok_or_else(|| failed(format!("no `{table}` table in {name}")))?;
     let removed = llm
@@ -308,13 +309,13 @@ fn remove(args: &NameArgs) -> Result<u8, Failure> {
     if was_default {
         llm.remove("default_alias");
     }
-    commit(&target, &name, &doc)?;
+    commit(&target, &name, &text, &doc)?;
     if args.out.json() {
         print_json(
             &json!({ "file": name, "removed": alias, "default_alias_removed": was_default }),
         );
     } else {
-        println!("removed {alias} from {name}");
+        println!("removed {alias} from {}", escape_line(&name));
         if was_default {
             println!("removed default_alias (it named `{alias}`)");
         }
@@ -326,7 +327,7 @@ fn set_default(args: &NameArgs) -> Result<u8, Failure> {
     let alias = alias_name(&args.alias)?;
     let (target, name, text, _lock) = target(&args.config, false)?;
     let mut doc = parse(&name, &text)?;
-    let table = table_of(&target).to_string();
+    let table = target.table_or_default();
     let llm = edit::table_mut(&mut doc, &table, false)
         .ok_or_else(|| failed(format!("no `{table}` table in {name}")))?;
     let exists = llm
@@ -348,20 +349,22 @@ fn set_default(args: &NameArgs) -> Result<u8, Failure> {
             llm.insert("default_alias", toml_edit::value(alias.as_str()));
         }
     }
-    commit(&target, &name, &doc)?;
+    commit(&target, &name, &text, &doc)?;
     if args.out.json() {
         print_json(&json!({ "file": name, "default_alias": alias }));
     } else {
-        println!("default_alias = \"{alias}\" in {name}");
+        println!("default_alias = \"{alias}\" in {}", escape_line(&name));
     }
     Ok(crate::exit::CLEAN)
 }
 
 fn list(args: &ListArgs) -> Result<u8, Failure> {
     let (target, name, text, _lock) = target(&args.config, false)?;
-    let report = edit::validate(&name, &text, target.table.as_deref());
-    let config = llmcfg::Config::from_report(report).map_err(|e| failed(e.to_string()))?;
-    let resolver = llmcfg::Resolver::new(&config).map_err(|e| failed(e.to_string()))?;
+    let report = edit::validate(&name, &text, target.table.as_ref());
+    let config =
+        llmcfg::Config::from_report(report).map_err(|e| failed(escape_controls(&e.to_string())))?;
+    let resolver =
+        llmcfg::Resolver::new(&config).map_err(|e| failed(escape_controls(&e.to_string())))?;
     let default = resolver.default_alias().map(str::to_string);
     // Transported entries win over local ones of the same name.
     let mut rows: Vec<(&llmcfg::Alias, bool)> = resolver
@@ -389,12 +392,12 @@ fn list(args: &ListArgs) -> Result<u8, Failure> {
         return Ok(crate::exit::CLEAN);
     }
     if rows.is_empty() {
-        println!("no aliases in {name}");
+        println!("no aliases in {}", escape_line(&name));
     }
     for (a, transported) in rows {
         let mut line = format!(
             "{}: {}",
-            a.name(),
+            escape_line(a.name()),
             describe(a.model(), a.secret(), a.backend())
         );
         if default.as_deref() == Some(a.name()) {

@@ -2,11 +2,17 @@
 //! candidate with why it is usable or filtered, the chosen backend and where its key comes from.
 
 use clap::Args;
-use llmcfg::{KeyOrigin, KeySource, Op, Request, Resolver, Status};
+use llmcfg::{
+    Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver, Status,
+};
 use serde_json::{Value, json};
 
 use crate::discover::{self, ConfigArgs};
-use crate::report::{OutputArgs, print_json};
+use crate::edit;
+use crate::failure::Failure;
+use crate::output::{OutputArgs, print_json};
+use crate::read::ReadError;
+use crate::text::{escape_controls, escape_line};
 
 /// Arguments of `cargo llmcfg resolve`.
 #[derive(Debug, Args)]
@@ -38,7 +44,7 @@ fn parse_op(s: &str) -> Result<Op, String> {
     })
 }
 
-/// The kind of a key source (`env`, `secret`, `file`, `command`), from its typed value.
+/// The kind of a key source, read from its typed origin.
 fn source_kind(source: &KeyOrigin) -> &'static str {
     source.kind().as_str()
 }
@@ -55,34 +61,52 @@ fn key_source_json(source: &KeySource<'_>) -> Value {
     }
 }
 
+/// A failed `resolve` before any decision: printed as JSON on stdout too with `-o json`.
+fn fail(args: &ResolveArgs, file: Option<&str>, failure: Failure) -> u8 {
+    if args.out.json() {
+        print_json(&json!({
+            "file": file,
+            "ok": false,
+            "error": failure.message,
+            "error_code": failure.code,
+        }));
+    }
+    failure.report()
+}
+
+/// The config to resolve against, or why there is none: its name and the loaded config.
+fn load(args: &ResolveArgs) -> Result<(String, llmcfg::Config), (Option<String>, Failure)> {
+    let target = discover::one(&args.config).map_err(|f| (None, f))?;
+    let (name, text) = target.read().map_err(|e| {
+        let name = Some(discover::display(&target.path));
+        match e {
+            ReadError::NotFound(f) | ReadError::Unreadable(f) => (name, f),
+            ReadError::NotUtf8(report) => (
+                name,
+                Failure::failed("invalid-config", edit::render_errors(&report)),
+            ),
+        }
+    })?;
+    let report = edit::validate(&name, &text, target.table.as_ref());
+    match llmcfg::Config::from_report(report) {
+        Ok(config) => Ok((name, config)),
+        Err(e) => {
+            let failure = Failure::failed("invalid-config", escape_controls(&e.to_string()));
+            Err((Some(name), failure))
+        }
+    }
+}
+
 pub(crate) fn run(args: &ResolveArgs) -> u8 {
-    let target = match discover::one(&args.config) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::USAGE;
-        }
-    };
-    let (name, text) = match target.read() {
-        Ok(read) => read,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return crate::exit::USAGE;
-        }
-    };
-    let report = crate::edit::validate(&name, &text, target.table.as_deref());
-    let config = match llmcfg::Config::from_report(report) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::FAILURE;
-        }
+    let (name, config) = match load(args) {
+        Ok(loaded) => loaded,
+        Err((file, failure)) => return fail(args, file.as_deref(), failure),
     };
     let resolver = match Resolver::new(&config) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
-            return crate::exit::FAILURE;
+            let failure = Failure::failed("invalid-registry", escape_controls(&e.to_string()));
+            return fail(args, Some(&name), failure);
         }
     };
     let mut request = Request::new();
@@ -95,106 +119,142 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
     let explanation = match resolver.explain(request) {
         Ok(e) => e,
         Err(e) => {
-            if args.out.json() {
-                print_json(&json!({ "file": name, "ok": false, "error": e.to_string() }));
-            }
-            eprintln!("error: {e}");
-            return crate::exit::FAILURE;
+            let failure = Failure::failed("unresolved", escape_controls(&e.to_string()));
+            return fail(args, Some(&name), failure);
         }
     };
     let chosen = resolver.resolve(request);
     if args.out.json() {
-        let candidates: Vec<Value> = explanation
-            .candidates
-            .iter()
-            .map(|c| {
-                let (status, key, reason) = match &c.status {
-                    Status::Usable { key } => ("usable", key.clone(), None),
-                    Status::Filtered(r) => ("filtered", None, Some(r.to_string())),
-                };
-                json!({
-                    "backend": c.backend,
-                    "base_url": c.base_url,
-                    "builtin": c.builtin,
-                    "priority": c.priority,
-                    "weight": c.weight,
-                    "status": status,
-                    "key_source": key,
-                    "key_source_kind": key.as_ref().map(source_kind),
-                    "reason": reason,
-                })
-            })
-            .collect();
-        let chosen_json = match &chosen {
-            Ok(r) => json!({
-                "backend": r.endpoint().name(),
-                "base_url": r.base_url(),
-                "builtin": r.endpoint().is_builtin(),
-                "key_source": r.key_source().as_ref().map(key_source_json),
-            }),
-            Err(_) => Value::Null,
-        };
-        print_json(&json!({
-            "file": name,
-            "ok": chosen.is_ok(),
-            "selection": explanation.selection.to_string(),
-            "alias": explanation.alias,
-            "model": explanation.model,
-            "policy": explanation.policy.as_str(),
-            "op": explanation.op.map(Op::as_str),
-            "candidates": candidates,
-            "chosen": chosen_json,
-            "error": chosen.as_ref().err().map(ToString::to_string),
-        }));
+        let secret = linked_secret(&config, &resolver, explanation.alias.as_deref());
+        print_json(&json_report(&name, &explanation, &chosen, secret));
     } else {
-        let rule = match &explanation.alias {
-            Some(a) => format!("alias `{a}`, {}", explanation.selection),
-            None => explanation.selection.to_string(),
-        };
-        println!("model:    {} ({rule})", explanation.model);
-        println!("policy:   {}", explanation.policy);
-        if let Some(op) = explanation.op {
-            println!("op:       {op}");
-        }
-        println!("candidates:");
-        if explanation.candidates.is_empty() {
-            println!("  (none)");
-        }
-        for c in &explanation.candidates {
-            let label = if c.builtin {
-                format!("built-in {}", c.backend)
-            } else {
-                c.backend.clone()
-            };
-            match &c.status {
-                Status::Usable { key: Some(k) } => {
-                    println!("  usable    {label} {} (key from {k})", c.base_url);
-                }
-                Status::Usable { key: None } => {
-                    println!("  usable    {label} {} (no key needed)", c.base_url);
-                }
-                Status::Filtered(reason) => println!("  filtered  {label}: {reason}"),
-            }
-        }
-        match &chosen {
-            Ok(r) => {
-                let key = r
-                    .key_source()
-                    .map_or_else(|| "no key needed".to_string(), |k| format!("key from {k}"));
-                println!("chosen:   {} {} ({key})", r.endpoint().name(), r.base_url());
-            }
-            // The candidates above already say why each was filtered.
-            Err(llmcfg::ResolveError::NoBackend { model, .. }) => {
-                eprintln!(
-                    "error: no backend can serve `{model}`: every candidate above is filtered"
-                );
-            }
-            Err(e) => eprintln!("error: {e}"),
-        }
+        print_human(&explanation, &chosen);
     }
     if chosen.is_ok() {
         crate::exit::CLEAN
     } else {
         crate::exit::FAILURE
+    }
+}
+
+/// The secret linked on alias `alias` (a transported entry wins over the config's).
+fn linked_secret<'c>(
+    config: &'c llmcfg::Config,
+    resolver: &'c Resolver<'_>,
+    alias: Option<&str>,
+) -> Option<&'c str> {
+    let alias = alias?;
+    resolver
+        .transported_aliases()
+        .iter()
+        .chain(config.aliases())
+        .find(|a| a.name() == alias)
+        .and_then(llmcfg::Alias::secret)
+}
+
+fn candidate_json(c: &Candidate) -> Value {
+    let (status, key, reason) = match &c.status {
+        Status::Usable { key } => ("usable", key.clone(), None),
+        Status::Filtered(r) => ("filtered", None, Some(r.to_string())),
+    };
+    json!({
+        "backend": c.backend,
+        "base_url": c.base_url,
+        "builtin": c.builtin,
+        "priority": c.priority,
+        "weight": c.weight,
+        "status": status,
+        "key_source": key,
+        "key_source_kind": key.as_ref().map(source_kind),
+        "reason": reason,
+    })
+}
+
+/// The `-o json` document of a decision, failed or not.
+fn json_report(
+    name: &str,
+    explanation: &Explanation,
+    chosen: &Result<Resolved<'_>, ResolveError>,
+    secret: Option<&str>,
+) -> Value {
+    let candidates: Vec<Value> = explanation.candidates.iter().map(candidate_json).collect();
+    let chosen_json = match chosen {
+        Ok(r) => json!({
+            "backend": r.endpoint().name(),
+            "base_url": r.base_url(),
+            "builtin": r.endpoint().is_builtin(),
+            "key_source": r.key_source().as_ref().map(key_source_json),
+        }),
+        Err(_) => Value::Null,
+    };
+    let (provider, provider_model) = match explanation.model.split_once('/') {
+        Some((p, m)) => (Some(p), Some(m)),
+        None => (None, None),
+    };
+    json!({
+        "file": name,
+        "ok": chosen.is_ok(),
+        "selection": explanation.selection.to_string(),
+        "alias": explanation.alias,
+        "model": explanation.model,
+        "provider": provider,
+        "provider_model": provider_model,
+        "secret": secret,
+        "policy": explanation.policy.as_str(),
+        "op": explanation.op.map(Op::as_str),
+        "candidates": candidates,
+        "chosen": chosen_json,
+        "error": chosen.as_ref().err().map(ToString::to_string),
+    })
+}
+
+/// The human report; names from the config and the registry have their controls escaped.
+fn print_human(explanation: &Explanation, chosen: &Result<Resolved<'_>, ResolveError>) {
+    let rule = match &explanation.alias {
+        Some(a) => format!("alias `{}`, {}", escape_line(a), explanation.selection),
+        None => explanation.selection.to_string(),
+    };
+    println!("model:    {} ({rule})", escape_line(&explanation.model));
+    println!("policy:   {}", explanation.policy);
+    if let Some(op) = explanation.op {
+        println!("op:       {op}");
+    }
+    println!("candidates:");
+    if explanation.candidates.is_empty() {
+        println!("  (none)");
+    }
+    for c in &explanation.candidates {
+        let label = if c.builtin {
+            format!("built-in {}", c.backend)
+        } else {
+            c.backend.clone()
+        };
+        let (label, url) = (escape_line(&label), escape_line(&c.base_url));
+        match &c.status {
+            Status::Usable { key: Some(k) } => {
+                println!("  usable    {label} {url} (key from {})", escape_line(k));
+            }
+            Status::Usable { key: None } => println!("  usable    {label} {url} (no key needed)"),
+            Status::Filtered(reason) => {
+                println!("  filtered  {label}: {}", escape_line(&reason.to_string()));
+            }
+        }
+    }
+    match chosen {
+        Ok(r) => {
+            let key = r
+                .key_source()
+                .map_or_else(|| "no key needed".to_string(), |k| format!("key from {k}"));
+            let line = format!("chosen:   {} {} ({key})", r.endpoint().name(), r.base_url());
+            println!("{}", escape_line(&line));
+        }
+        // The candidates above already say why each was filtered.
+        Err(ResolveError::NoBackend { model, .. }) => {
+            eprintln!(
+                "error: no backend can serve `{}`: every candidate above is filtered",
+                escape_line(model)
+            );
+        }
+        Err(e) => eprintln!("error: {}", escape_controls(&e.to_string())),
     }
 }

@@ -1,7 +1,9 @@
-//! A light scanner for `include_llm_config!("path", table = "…")` calls in Rust sources: skips
-//! comments, strings, raw strings and char literals, so only real calls count.
+//! Finding `include_llm_config!("path", table = "…")` calls in Rust sources, through
+//! proc_macro2's tokenizer: comments, strings, raw strings and char literals are never calls.
 
 use std::path::{Path, PathBuf};
+
+use proc_macro2::{TokenStream, TokenTree};
 
 /// One `include_llm_config!` call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,244 +68,93 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
-/// A token of the light lexer.
-#[derive(Debug, PartialEq, Eq)]
-enum Tok {
-    Ident(String),
-    Str(String),
-    Punct(char),
-}
-
-/// The `(line, path, table)` of every call in `text`.
+/// The `(line, path, table)` of every call in `text`. The file is tokenized with proc_macro2,
+/// so comments, strings, raw strings and char literals never count; a file that does not lex
+/// as Rust has no calls.
 pub(crate) fn calls(text: &str) -> Vec<(usize, String, Option<String>)> {
-    let toks = lex(text);
+    let Ok(tokens) = text.parse::<TokenStream>() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let (line, tok) = &toks[i];
-        i += 1;
-        if *tok != Tok::Ident(MACRO.into()) {
-            continue;
-        }
-        if toks.get(i).map(|t| &t.1) != Some(&Tok::Punct('!')) {
-            continue;
-        }
-        let Some((_, Tok::Punct(open @ ('(' | '[' | '{')))) = toks.get(i + 1) else {
-            continue;
-        };
-        let close = match open {
-            '(' => ')',
-            '[' => ']',
-            _ => '}',
-        };
-        let mut j = i + 2;
-        let Some((_, Tok::Str(path))) = toks.get(j) else {
-            continue;
-        };
-        j += 1;
-        let mut table = None;
-        while let Some((_, t)) = toks.get(j) {
-            match t {
-                Tok::Punct(c) if *c == close => break,
-                Tok::Ident(name) if name == "table" => {
-                    if let (Some((_, Tok::Punct('='))), Some((_, Tok::Str(v)))) =
-                        (toks.get(j + 1), toks.get(j + 2))
-                    {
-                        table = Some(v.clone());
-                        j += 2;
-                    }
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        out.push((*line, path.clone(), table));
-        i = j;
-    }
+    walk(tokens, &mut out);
     out
 }
 
-/// Tokens with their 1-based line: identifiers, string literals (decoded for simple escapes),
-/// punctuation. Comments, char literals, lifetimes and numbers are skipped.
-fn lex(text: &str) -> Vec<(usize, Tok)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut line = 1;
-    let mut i = 0;
-    let n = chars.len();
-    while i < n {
-        let c = chars[i];
-        match c {
+/// Finds `include_llm_config ! (…)` in `tokens` and in every group below it.
+fn walk(tokens: TokenStream, out: &mut Vec<(usize, String, Option<String>)>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tree) in tokens.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(ident) if ident == MACRO => {
+                if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args))) =
+                    (tokens.get(i + 1), tokens.get(i + 2))
+                    && bang.as_char() == '!'
+                    && let Some((path, table)) = arguments(args.stream())
+                {
+                    out.push((ident.span().start().line, path, table));
+                }
+            }
+            TokenTree::Group(group) => walk(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The path literal and the `table = "…"` argument of a call.
+fn arguments(args: TokenStream) -> Option<(String, Option<String>)> {
+    let args: Vec<TokenTree> = args.into_iter().collect();
+    let TokenTree::Literal(path) = args.first()? else {
+        return None;
+    };
+    let path = unquote(&path.to_string())?;
+    let table = args.windows(3).find_map(|w| match w {
+        [
+            TokenTree::Ident(key),
+            TokenTree::Punct(eq),
+            TokenTree::Literal(value),
+        ] if key == "table" && eq.as_char() == '=' => unquote(&value.to_string()),
+        _ => None,
+    });
+    Some((path, table))
+}
+
+/// The value of a string literal as written in source: `"…"` with its escapes, or a raw
+/// `r#"…"#`; `None` for any other literal.
+fn unquote(repr: &str) -> Option<String> {
+    if let Some(raw) = repr.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw.get(hashes..raw.len().checked_sub(hashes)?)?;
+        return body.strip_prefix('"')?.strip_suffix('"').map(str::to_owned);
+    }
+    let body = repr.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            '0' => out.push('\0'),
             '\n' => {
-                line += 1;
-                i += 1;
+                // A line continuation: the break and the next line's leading whitespace go.
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
             }
-            '/' if chars.get(i + 1) == Some(&'/') => {
-                while i < n && chars[i] != '\n' {
-                    i += 1;
-                }
+            'u' => {
+                let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
             }
-            '/' if chars.get(i + 1) == Some(&'*') => {
-                let mut depth = 0usize;
-                while i < n {
-                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        if chars[i] == '\n' {
-                            line += 1;
-                        }
-                        i += 1;
-                    }
-                }
+            'x' => {
+                let hex: String = chars.by_ref().take(2).collect();
+                out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
             }
-            '"' => {
-                let start_line = line;
-                let (s, next, lines) = string(&chars, i + 1);
-                line += lines;
-                i = next;
-                out.push((start_line, Tok::Str(s)));
-            }
-            '\'' => {
-                // A char literal (`'a'`, `'\n'`, `'"'`) or a lifetime (`'a`).
-                if chars.get(i + 1) == Some(&'\\') {
-                    i += 2;
-                    while i < n && chars[i] != '\'' {
-                        i += 1;
-                    }
-                    i += 1;
-                } else if chars.get(i + 2) == Some(&'\'') {
-                    i += 3;
-                } else {
-                    i += 1;
-                }
-            }
-            c if c == 'r' || c == 'b' || c == 'c' || c.is_alphabetic() || c == '_' => {
-                // Raw strings `r#"…"#`, byte and C strings, or an identifier.
-                if let Some((s, next, lines)) = raw_or_prefixed(&chars, i) {
-                    out.push((line, Tok::Str(s)));
-                    line += lines;
-                    i = next;
-                    continue;
-                }
-                let start = i;
-                while i < n && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                    i += 1;
-                }
-                out.push((line, Tok::Ident(chars[start..i].iter().collect())));
-            }
-            c if c.is_ascii_digit() => {
-                while i < n && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                    i += 1;
-                }
-            }
-            c if c.is_whitespace() => i += 1,
-            c => {
-                out.push((line, Tok::Punct(c)));
-                i += 1;
-            }
+            other => out.push(other),
         }
     }
-    out
-}
-
-/// A normal string body starting after the opening quote: (value, index after the closing
-/// quote, newlines inside).
-fn string(chars: &[char], mut i: usize) -> (String, usize, usize) {
-    let mut s = String::new();
-    let mut lines = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '"' => return (s, i + 1, lines),
-            '\\' => {
-                match chars.get(i + 1) {
-                    Some('n') => s.push('\n'),
-                    Some('t') => s.push('\t'),
-                    Some('\\') => s.push('\\'),
-                    Some('"') => s.push('"'),
-                    Some('\'') => s.push('\''),
-                    Some('\n') => {
-                        lines += 1;
-                        i += 2;
-                        while i < chars.len() && chars[i].is_whitespace() {
-                            if chars[i] == '\n' {
-                                lines += 1;
-                            }
-                            i += 1;
-                        }
-                        continue;
-                    }
-                    Some(other) => {
-                        s.push('\\');
-                        s.push(*other);
-                    }
-                    None => {}
-                }
-                i += 2;
-            }
-            c => {
-                if c == '\n' {
-                    lines += 1;
-                }
-                s.push(c);
-                i += 1;
-            }
-        }
-    }
-    (s, i, lines)
-}
-
-/// `r"…"`, `r#"…"#`, `b"…"`, `br#"…"#`, `c"…"` at `i`, if there is one.
-fn raw_or_prefixed(chars: &[char], i: usize) -> Option<(String, usize, usize)> {
-    if i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_') {
-        return None;
-    }
-    let mut j = i;
-    if matches!(chars.get(j), Some('b' | 'c')) {
-        j += 1;
-    }
-    let raw = chars.get(j) == Some(&'r');
-    if raw {
-        j += 1;
-    }
-    if j == i {
-        return None;
-    }
-    if !raw {
-        if chars.get(j) != Some(&'"') {
-            return None;
-        }
-        let (s, next, lines) = string(chars, j + 1);
-        return Some((s, next, lines));
-    }
-    let mut hashes = 0;
-    while chars.get(j) == Some(&'#') {
-        hashes += 1;
-        j += 1;
-    }
-    if chars.get(j) != Some(&'"') {
-        return None;
-    }
-    j += 1;
-    let start = j;
-    let mut lines = 0;
-    while j < chars.len() {
-        if chars[j] == '"' && (1..=hashes).all(|k| chars.get(j + k) == Some(&'#')) {
-            let s: String = chars[start..j].iter().collect();
-            return Some((s, j + 1 + hashes, lines));
-        }
-        if chars[j] == '\n' {
-            lines += 1;
-        }
-        j += 1;
-    }
-    None
+    Some(out)
 }
 
 #[cfg(test)]
@@ -327,6 +178,9 @@ mod other {
 }
 "####;
         let found = calls(src);
+        assert_eq!(unquote(r#""a\\\"b\u{41}""#).as_deref(), Some("a\\\"bA"));
+        assert_eq!(unquote(r###"r##"x"y"##"###).as_deref(), Some("x\"y"));
+        assert_eq!(calls("fn broken( {"), Vec::new());
         assert_eq!(
             found,
             vec![

@@ -121,11 +121,7 @@ fn set_updates_adds_overwrites_and_keeps() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "Updated public secret `c`: added C; overwrote B; kept A.\n"
-    );
-    assert!(
-        stderr.contains("--private applies only when a secret is created; `c` stays public"),
-        "{stderr}"
+        "Updated private secret `c`: added C; overwrote B; kept A; made it private (0600).\n"
     );
     no_value(&stdout);
     no_value(&stderr);
@@ -137,7 +133,7 @@ fn set_updates_adds_overwrites_and_keeps() {
         "{shown}"
     );
     #[cfg(unix)]
-    assert_eq!(mode(&s.dir.join("c.json")), 0o640);
+    assert_eq!(mode(&s.dir.join("c.json")), 0o600);
 }
 
 #[test]
@@ -156,14 +152,13 @@ fn set_json() {
     assert_eq!(doc["added"], serde_json::json!(["L"]));
     assert_eq!(doc["overwritten"], serde_json::json!(["K"]));
     assert!(doc.get("note").is_none());
+    assert_eq!(doc["made_private"], false);
+    // `--private` on an existing public secret makes it private (issue 11, item 15).
     let doc = s.json(&["set", "j", "--private", "--K=z", "-o", "json"]);
-    assert!(
-        doc["note"]
-            .as_str()
-            .is_some_and(|n| n.contains("stays public")),
-        "{doc}"
-    );
-    assert_eq!(doc["item"]["visibility"], "public");
+    assert_eq!(doc["made_private"], true, "{doc}");
+    assert_eq!(doc["item"]["visibility"], "private");
+    #[cfg(unix)]
+    assert_eq!(mode(&s.dir.join("j.json")), 0o600);
 }
 
 /// Each malformed assignment: exit 1, a clear message in text and JSON, nothing written, no
@@ -364,7 +359,7 @@ fn list_sorted_text_and_json() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout,
-        "NAME   VISIBILITY  KEYS\nMid    public      K\nalpha  public      K, L\nzeta   public      K\n"
+        "NAME   VISIBILITY  KEYS\nMid    public      K\nalpha  private     K, L\nzeta   public      K\n"
     );
     let doc = s.json(&["list", "-o", "json"]);
     assert_eq!(doc["command"], "secrets.list");

@@ -52,48 +52,85 @@ relative to the crate root and must be built by cargo"
 help: move the config to a path without non-UTF-8 bytes"
         ));
     };
-    match std::fs::metadata(&full) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(format!(
-                "`{written}` is a directory, not a config file\nnote: it is `{shown}`\n\
-help: name the TOML file itself, e.g. `\"{}/llm.toml\"`",
-                written.trim_end_matches(['/', '\\'])
-            ));
-        }
-        Ok(_) => {}
+    let text = read_text(&full, written)?;
+    Ok(File {
+        name: written.to_string(),
+        absolute,
+        text,
+    })
+}
+
+/// The largest config the macro reads: 16 MiB, far above any real config, so a wrong path
+/// (`/dev/zero`, a log) cannot exhaust the compiler's memory.
+const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads the config at `full` (written as `written`): a regular file only — a FIFO would block
+/// the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
+fn read_text(full: &Path, written: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let shown = full.display();
+    let cannot = |error: std::io::Error| format!("cannot read config file `{written}`: {error}");
+    // Checked before opening: opening a FIFO blocks until a writer appears.
+    let meta = match std::fs::metadata(full) {
+        Ok(meta) => meta,
         Err(error) if error.kind() == ErrorKind::NotFound => {
             return Err(format!(
                 "config file `{written}` not found\nnote: looked for `{shown}`\n{RELATIVE_HELP}"
             ));
         }
-        Err(error) => return Err(format!("cannot read config file `{written}`: {error}")),
+        Err(error) => return Err(cannot(error)),
+    };
+    if meta.is_dir() {
+        return Err(format!(
+            "`{written}` is a directory, not a config file\nnote: it is `{shown}`\n\
+help: name the TOML file itself, e.g. `\"{}/llm.toml\"`",
+            written.trim_end_matches(['/', '\\'])
+        ));
     }
-    let bytes = match std::fs::read(&full) {
-        Ok(bytes) => bytes,
-        Err(error) => return Err(format!("cannot read config file `{written}`: {error}")),
+    let not_regular = || {
+        format!(
+            "`{written}` is not a regular file (a FIFO, socket or device)\nnote: it is `{shown}`\n\
+help: point `include_llm_config!` at the TOML file itself"
+        )
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let bytes = error.as_bytes();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = at
-                - bytes[..at]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)
-                + 1;
-            return Err(format!(
-                "config file `{written}` is not UTF-8: invalid byte at {written}:{line}:{column}\n\
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let too_large = || {
+        format!(
+            "config file `{written}` is larger than 16 MiB ({MAX_CONFIG_BYTES} bytes)\n\
+help: an llm config is a small TOML file; check the path"
+        )
+    };
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(full).map_err(cannot)?;
+    // The path may have been swapped since the check: the opened handle is what counts.
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Columns are characters, as in every other diagnostic.
+        let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
+        format!(
+            "config file `{written}` is not UTF-8: invalid byte at {written}:{line}:{column}\n\
 help: TOML files must be UTF-8; re-save the file as UTF-8"
-            ));
-        }
-    };
-    Ok(File {
-        name: written.to_string(),
-        absolute,
-        text,
+        )
     })
 }
 
@@ -149,5 +186,23 @@ mod tests {
             e.contains("not UTF-8") && e.contains("latin1.toml:2:6"),
             "{e}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_and_huge_files_are_refused_without_reading() {
+        let dir = dir();
+        let fifo = dir.join("fifo.toml");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(err(Some(&dir), "fifo.toml").contains("not a regular file"));
+        }
+        let zero = read_text(Path::new("/dev/zero"), "zero.toml");
+        assert!(zero.is_err_and(|e| e.contains("not a regular file")));
+        let big = dir.join("big.toml");
+        let file = std::fs::File::create(&big).unwrap_or_else(|e| panic!("{e}"));
+        file.set_len(MAX_CONFIG_BYTES + 1).unwrap_or_default();
+        assert!(err(Some(&dir), "big.toml").contains("larger than 16 MiB"));
     }
 }

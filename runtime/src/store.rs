@@ -1,24 +1,36 @@
 //! The embedded secret store: one file per secret under `LLMCFG_SECRETS_DIR` (else the
-//! platform config dir), written atomically under an advisory lock, owner-only by default.
+//! platform config dir), written atomically under an advisory lock. The directory is
+//! owner-only; a secret is public (owner and group may read it, `0640`) unless it is made
+//! private (owner only, `0600`).
 //!
 //! Layout: the store directory (mode `0700`) holds `NAME.json` per secret (`0600` private,
 //! `0640` public), a `.lock` file for the advisory write lock, and short-lived `.tmp-*` files
 //! while a write is in flight. Secret names never start with `.`, so they cannot collide with
 //! those, and they never contain a separator, so they cannot escape the directory.
 //!
-//! Every write is a read-modify-write under the exclusive lock: the new content goes to a temp
-//! file in the same directory created with its final permissions, is fsynced, renamed over the
-//! old file and the directory is fsynced. Readers take no lock: a rename is atomic, so a reader
-//! sees the old or the new version, never a torn one. Before the content of any file is trusted
-//! its owner and mode are checked; a file or directory others could have written is refused.
+//! Every write is a read-modify-write under the exclusive lock (waited for at most
+//! [`DEFAULT_LOCK_TIMEOUT`]): the new content goes to a temp file in the same directory created
+//! with its final permissions, is fsynced, renamed over the old file and the directory is
+//! fsynced. Readers take no lock: a rename is atomic, so a reader sees the old or the new
+//! version, never a torn one. Temp files left by a writer that died (they hold the value it was
+//! writing) are removed by the next write, delete, read or listing that finds the lock free.
+//!
+//! Every operation opens the directory once and works through that handle (`openat`), so the
+//! directory cannot be swapped between the checks and the use. Before the content of any file
+//! is trusted its owner and mode are checked: a store directory more open than `0700`, or a
+//! file others could have written, is refused with the `chmod` that fixes it; a parent
+//! directory others can write is reported by [`SecretStore::warnings`].
 
+mod atomic;
+mod dir;
+mod error;
 mod format;
 mod fsx;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use llmcfg_core::vocab::{is_env_var_name, is_secret_name};
 /// Re-exported so callers can build and read values without depending on `secrecy` directly.
@@ -26,106 +38,19 @@ pub use secrecy::{ExposeSecret, SecretString};
 
 use crate::credential::SecretMap;
 
-/// The environment variable naming the store directory.
-pub const SECRETS_DIR_ENV: &str = "LLMCFG_SECRETS_DIR";
+#[doc(hidden)]
+pub use atomic::{FileMode, write_file_atomic};
+pub use dir::LockNotice;
+use dir::{LockWait, StoreDir};
+pub use error::{StoreError, StoreWarning};
 
-/// Errors of the secret store. Never carries a secret value.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// A secret name outside `[A-Za-z0-9_.-]{1,128}` or starting with `.`.
-    #[error(
-        "invalid secret name {name:?}: use 1 to 128 characters of A-Z a-z 0-9 _ . - \
-         (not starting with '.')"
-    )]
-    InvalidName {
-        /// The refused name.
-        name: String,
-    },
-    /// A key that is not an environment-variable name.
-    #[error("invalid key {key:?}: keys are environment-variable names ([A-Za-z_][A-Za-z0-9_]*)")]
-    InvalidKey {
-        /// The refused key.
-        key: String,
-    },
-    /// A key given with an empty value.
-    #[error("empty value for key {key}: a secret value cannot be empty")]
-    EmptyValue {
-        /// The key.
-        key: String,
-    },
-    /// The same key given twice in one write.
-    #[error("key {key} is given more than once")]
-    DuplicateKey {
-        /// The key.
-        key: String,
-    },
-    /// A write with no key/value pair.
-    #[error("no key/value pairs given for secret {name}")]
-    NoValues {
-        /// The secret's name.
-        name: String,
-    },
-    /// No `LLMCFG_SECRETS_DIR` and no platform config directory (no home directory).
-    #[error(
-        "cannot locate the secret store: {SECRETS_DIR_ENV} is not set and there is no \
-         platform config directory (no home directory)"
-    )]
-    NoStoreDir,
-    /// An I/O operation failed.
-    #[error("cannot {action} {path}")]
-    Io {
-        /// What was being done (`"read"`, `"create directory"`, …).
-        action: &'static str,
-        /// The path involved.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A store directory or secret file others could have written, or owned by another user.
-    #[error("refusing {path}: {problem}; fix it with `{fix}`")]
-    Insecure {
-        /// The offending path.
-        path: PathBuf,
-        /// What is wrong with it.
-        problem: String,
-        /// The shell command that fixes it.
-        fix: String,
-    },
-    /// A secret path that is a symlink, directory or other non-regular file.
-    #[error("refusing {path}: not a regular file (symlinks are not followed inside the store)")]
-    NotAFile {
-        /// The offending path.
-        path: PathBuf,
-    },
-    /// A secret file that does not parse or does not match its name.
-    #[error("secret file {path} is corrupt: {detail}")]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, without any of the file's content.
-        detail: String,
-    },
-}
+/// The environment variable naming the store directory (named like
+/// [`crate::DEFAULT_MODEL_VAR`] and [`crate::REGISTRY_VAR`]).
+pub const SECRETS_DIR_VAR: &str = "LLMCFG_SECRETS_DIR";
 
-impl StoreError {
-    /// A short stable kebab-case code for machine-readable output.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidName { .. } => "invalid-name",
-            Self::InvalidKey { .. } => "invalid-key",
-            Self::EmptyValue { .. } => "empty-value",
-            Self::DuplicateKey { .. } => "duplicate-key",
-            Self::NoValues { .. } => "no-values",
-            Self::NoStoreDir => "no-store-dir",
-            Self::Io { .. } => "io",
-            Self::Insecure { .. } => "insecure",
-            Self::NotAFile { .. } => "not-a-file",
-            Self::Corrupt { .. } => "corrupt",
-        }
-    }
-}
+/// The former name of [`SECRETS_DIR_VAR`].
+#[deprecated(note = "use `SECRETS_DIR_VAR`")]
+pub const SECRETS_DIR_ENV: &str = SECRETS_DIR_VAR;
 
 /// Who may read a secret's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -223,16 +148,33 @@ pub struct SetOutcome {
     pub secret: Secret,
     /// Whether the secret was created (else an existing one was updated).
     pub created: bool,
+    /// Whether an existing public secret was made private by this write.
+    pub made_private: bool,
     /// Keys that were not in the secret before, sorted.
     pub added: Vec<String>,
     /// Keys whose value was replaced, sorted.
     pub overwritten: Vec<String>,
 }
 
+/// How long a writer waits for another process's write lock before giving up.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What [`SecretStore::list`] found: the secrets it could read, and a problem for each one it
+/// could not (an insecure or corrupt file), so one bad file does not hide the rest.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct Listing {
+    /// The readable secrets, sorted by name.
+    pub secrets: Vec<Secret>,
+    /// One error per secret file that could not be read, sorted by name.
+    pub problems: Vec<StoreError>,
+}
+
 /// A secret store directory.
 #[derive(Debug, Clone)]
 pub struct SecretStore {
     dir: PathBuf,
+    wait: LockWait,
 }
 
 impl SecretStore {
@@ -241,8 +183,12 @@ impl SecretStore {
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
         let store = Self {
             dir: dir.as_ref().to_path_buf(),
+            wait: LockWait {
+                timeout: DEFAULT_LOCK_TIMEOUT,
+                notice: None,
+            },
         };
-        store.check_dir_if_exists()?;
+        StoreDir::open(&store.dir)?;
         Ok(store)
     }
 
@@ -254,11 +200,27 @@ impl SecretStore {
 
     /// The directory [`open_default`](Self::open_default) uses.
     pub fn default_dir() -> Result<PathBuf, StoreError> {
-        if let Some(dir) = std::env::var_os(SECRETS_DIR_ENV).filter(|d| !d.is_empty()) {
+        if let Some(dir) = std::env::var_os(SECRETS_DIR_VAR).filter(|d| !d.is_empty()) {
             return Ok(PathBuf::from(dir));
         }
         let base = directories::BaseDirs::new().ok_or(StoreError::NoStoreDir)?;
         Ok(base.config_dir().join("llmcfg").join("secrets"))
+    }
+
+    /// How long a write waits for another process's lock ([`DEFAULT_LOCK_TIMEOUT`] unless set)
+    /// before failing with [`StoreError::Locked`].
+    #[must_use]
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.wait.timeout = timeout;
+        self
+    }
+
+    /// Called once when a write has been waiting for the lock for a while (a quarter second,
+    /// or half the timeout when that is shorter), so a command can say why it is not done.
+    #[must_use]
+    pub fn on_lock_wait(mut self, notice: LockNotice) -> Self {
+        self.wait.notice = Some(notice);
+        self
     }
 
     /// The store directory.
@@ -266,68 +228,68 @@ impl SecretStore {
         &self.dir
     }
 
+    /// What should be fixed around the store though it works: a parent directory others can
+    /// write. Empty when the store does not exist yet.
+    pub fn warnings(&self) -> Vec<StoreWarning> {
+        match StoreDir::open(&self.dir) {
+            Ok(Some(dir)) => dir.parent_warning().into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The file that holds secret `name`; refuses names that are not secret names.
     pub fn secret_path(&self, name: &str) -> Result<PathBuf, StoreError> {
-        if !is_secret_name(name) {
-            return Err(StoreError::InvalidName {
-                name: name.to_owned(),
-            });
-        }
-        Ok(self.dir.join(format!("{name}.json")))
+        Ok(self.dir.join(file_name(name)?))
     }
 
     /// Reads a secret; `Ok(None)` when it does not exist.
     pub fn get(&self, name: &str) -> Result<Option<Secret>, StoreError> {
-        let path = self.secret_path(name)?;
-        if !self.check_dir_if_exists()? {
+        let file = file_name(name)?;
+        let Some(dir) = StoreDir::open(&self.dir)? else {
             return Ok(None);
-        }
-        self.read_checked(name, &path)
+        };
+        dir.clear_stale_temps_if_idle();
+        read_checked(&dir, name, &file)
     }
 
     /// Every secret in the store, sorted by name. Files in the directory that are not secrets
     /// (hidden files, other extensions) are ignored; a secret file that is insecure or corrupt
-    /// is an error.
-    pub fn list(&self) -> Result<Vec<Secret>, StoreError> {
-        if !self.check_dir_if_exists()? {
-            return Ok(Vec::new());
-        }
-        let io = |source| StoreError::Io {
-            action: "list",
-            path: self.dir.clone(),
-            source,
+    /// is reported in [`Listing::problems`] while the others are listed.
+    pub fn list(&self) -> Result<Listing, StoreError> {
+        let Some(dir) = StoreDir::open(&self.dir)? else {
+            return Ok(Listing::default());
         };
-        let mut names = Vec::new();
-        for entry in std::fs::read_dir(&self.dir).map_err(io)? {
-            let entry = entry.map_err(io)?;
-            let file_name = entry.file_name();
-            let Some(file_name) = file_name.to_str() else {
-                continue;
-            };
-            if let Some(name) = file_name
-                .strip_suffix(".json")
-                .filter(|n| is_secret_name(n))
-            {
-                names.push(name.to_owned());
-            }
-        }
+        dir.clear_stale_temps_if_idle();
+        let mut names: Vec<String> = dir
+            .entries()?
+            .into_iter()
+            .filter_map(|f| {
+                f.strip_suffix(".json")
+                    .filter(|n| is_secret_name(n))
+                    .map(str::to_owned)
+            })
+            .collect();
         names.sort();
-        let mut secrets = Vec::with_capacity(names.len());
+        let mut listing = Listing::default();
         for name in names {
-            let path = self.dir.join(format!("{name}.json"));
+            let file = format!("{name}.json");
             // A secret deleted between the listing and the read is simply gone.
-            if let Some(secret) = self.read_checked(&name, &path)? {
-                secrets.push(secret);
+            match read_checked(&dir, &name, &file) {
+                Ok(Some(secret)) => listing.secrets.push(secret),
+                Ok(None) => {}
+                Err(problem) => listing.problems.push(problem),
             }
         }
-        Ok(secrets)
+        Ok(listing)
     }
 
     /// Creates secret `name` or updates it: the given keys are added or overwritten, the others
-    /// kept. `visibility` applies when the secret is created; an existing secret keeps its own.
+    /// kept. A new secret gets `visibility`; an existing one keeps its own, except that
+    /// [`Visibility::Private`] makes a public secret private (it never goes the other way:
+    /// making a private secret public takes a delete and a new `set`).
     ///
-    /// Keys must be environment-variable names, values non-empty, keys distinct and at least
-    /// one given; all of that is checked before the disk is touched.
+    /// Keys must be environment-variable names, values not empty or blank, keys distinct and
+    /// at least one given; all of that is checked before the disk is touched.
     pub fn set<I, K>(
         &self,
         name: &str,
@@ -338,129 +300,126 @@ impl SecretStore {
         I: IntoIterator<Item = (K, SecretString)>,
         K: Into<String>,
     {
-        let path = self.secret_path(name)?;
-        let mut given = BTreeMap::new();
-        for (key, value) in values {
-            let key = key.into();
-            if !is_env_var_name(&key) {
-                return Err(StoreError::InvalidKey { key });
-            }
-            if value.expose_secret().is_empty() {
-                return Err(StoreError::EmptyValue { key });
-            }
-            if given.contains_key(&key) {
-                return Err(StoreError::DuplicateKey { key });
-            }
-            given.insert(key, value);
-        }
-        if given.is_empty() {
-            return Err(StoreError::NoValues {
-                name: name.to_owned(),
-            });
-        }
-
-        self.ensure_dir()?;
-        let _lock = fsx::lock_store(&self.dir)?;
-        fsx::remove_stale_temp_files(&self.dir);
-        let existing = self.read_checked(name, &path)?;
-        let now = now_unix();
-        let (mut secret, created) = match existing {
-            Some(secret) => (secret, false),
-            None => (
-                Secret {
-                    name: name.to_owned(),
-                    visibility,
-                    created: now,
-                    updated: now,
-                    values: SecretMap::new(),
-                },
-                true,
-            ),
+        let file = file_name(name)?;
+        let given = checked_values(name, values)?;
+        let dir = match StoreDir::open(&self.dir)? {
+            Some(dir) => dir,
+            None => StoreDir::create(&self.dir)?,
         };
-        let mut added = Vec::new();
-        let mut overwritten = Vec::new();
-        for (key, value) in given {
-            if secret
-                .values
-                .as_map_mut()
-                .insert(key.clone(), value)
-                .is_some()
-            {
-                overwritten.push(key);
-            } else {
-                added.push(key);
-            }
+        let lock = dir.lock(self.wait)?;
+        dir.clear_stale_temps(&lock);
+        let existing = read_checked(&dir, name, &file)?;
+        let now = now_unix();
+        let created = existing.is_none();
+        let mut secret = existing.unwrap_or_else(|| Secret {
+            name: name.to_owned(),
+            visibility,
+            created: now,
+            updated: now,
+            values: SecretMap::new(),
+        });
+        let made_private = !created && visibility == Visibility::Private && !secret.is_private();
+        if made_private {
+            secret.visibility = Visibility::Private;
         }
+        let (added, overwritten) = merge(&mut secret, given);
         secret.updated = now.max(secret.updated);
         let bytes = format::encode(&secret).map_err(|source| StoreError::Io {
             action: "encode",
-            path: path.clone(),
+            path: dir.file_path(&file),
             source: source.into(),
         })?;
-        fsx::write_atomic(&self.dir, &path, &bytes, secret.visibility.file_mode())?;
+        dir.write(&file, &bytes, secret.visibility.file_mode())?;
         Ok(SetOutcome {
             secret,
             created,
+            made_private,
             added,
             overwritten,
         })
     }
 
-    /// Deletes secret `name`; `Ok(false)` when it did not exist.
+    /// Deletes secret `name`; `Ok(false)` when it did not exist. Stale temp files go too, so
+    /// no copy of the value is left in the store.
     pub fn delete(&self, name: &str) -> Result<bool, StoreError> {
-        let path = self.secret_path(name)?;
-        if !self.check_dir_if_exists()? {
+        let file = file_name(name)?;
+        let Some(dir) = StoreDir::open(&self.dir)? else {
             return Ok(false);
-        }
-        let _lock = fsx::lock_store(&self.dir)?;
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    action: "delete",
-                    path,
-                    source,
-                });
-            }
-        }
-        fsx::sync_dir(&self.dir)?;
-        Ok(true)
-    }
-
-    /// Checks the directory when it exists; `Ok(false)` when it does not.
-    fn check_dir_if_exists(&self) -> Result<bool, StoreError> {
-        match std::fs::metadata(&self.dir) {
-            Ok(meta) => {
-                fsx::check_dir(&self.dir, &meta)?;
-                Ok(true)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(source) => Err(StoreError::Io {
-                action: "inspect",
-                path: self.dir.clone(),
-                source,
-            }),
-        }
-    }
-
-    fn ensure_dir(&self) -> Result<(), StoreError> {
-        if !self.check_dir_if_exists()? {
-            fsx::create_dir(&self.dir)?;
-            self.check_dir_if_exists()?;
-        }
-        Ok(())
-    }
-
-    /// Reads, checks and parses the file of secret `name`.
-    fn read_checked(&self, name: &str, path: &Path) -> Result<Option<Secret>, StoreError> {
-        let Some(raw) = fsx::read_secret_file(path)? else {
-            return Ok(None);
         };
-        let secret = format::decode(name, path, &raw.bytes)?;
-        fsx::check_visibility(path, raw.mode, secret.visibility)?;
-        Ok(Some(secret))
+        let lock = dir.lock(self.wait)?;
+        let removed = dir.remove(&file)?;
+        dir.clear_stale_temps(&lock);
+        Ok(removed)
     }
+}
+
+/// `NAME.json`, once `name` is known to be a secret name (so it cannot leave the directory).
+fn file_name(name: &str) -> Result<String, StoreError> {
+    if !is_secret_name(name) {
+        return Err(StoreError::InvalidName {
+            name: name.to_owned(),
+        });
+    }
+    Ok(format!("{name}.json"))
+}
+
+/// The values of a write, checked before the disk is touched.
+fn checked_values<I, K>(name: &str, values: I) -> Result<BTreeMap<String, SecretString>, StoreError>
+where
+    I: IntoIterator<Item = (K, SecretString)>,
+    K: Into<String>,
+{
+    let mut given = BTreeMap::new();
+    for (key, value) in values {
+        let key = key.into();
+        if !is_env_var_name(&key) {
+            return Err(StoreError::InvalidKey { key });
+        }
+        // A blank value is no key: the runtime treats a blank env var as unset, and so here.
+        if value.expose_secret().trim().is_empty() {
+            return Err(StoreError::EmptyValue { key });
+        }
+        if given.contains_key(&key) {
+            return Err(StoreError::DuplicateKey { key });
+        }
+        given.insert(key, value);
+    }
+    if given.is_empty() {
+        return Err(StoreError::NoValues {
+            name: name.to_owned(),
+        });
+    }
+    Ok(given)
+}
+
+/// Puts `given` into `secret`: the keys added and the keys overwritten, each sorted.
+fn merge(secret: &mut Secret, given: BTreeMap<String, SecretString>) -> (Vec<String>, Vec<String>) {
+    let mut added = Vec::new();
+    let mut overwritten = Vec::new();
+    for (key, value) in given {
+        if secret
+            .values
+            .as_map_mut()
+            .insert(key.clone(), value)
+            .is_some()
+        {
+            overwritten.push(key);
+        } else {
+            added.push(key);
+        }
+    }
+    (added, overwritten)
+}
+
+/// Reads, checks and parses the file of secret `name`.
+fn read_checked(dir: &StoreDir, name: &str, file: &str) -> Result<Option<Secret>, StoreError> {
+    let Some(raw) = dir.read(file)? else {
+        return Ok(None);
+    };
+    let path = dir.file_path(file);
+    let secret = format::decode(name, &path, &raw.bytes)?;
+    fsx::check_visibility(&path, raw.mode, secret.visibility)?;
+    Ok(Some(secret))
 }
 
 fn now_unix() -> u64 {

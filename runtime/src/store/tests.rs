@@ -28,7 +28,7 @@ fn value(secret: &Secret, key: &str) -> String {
 fn missing_store_reads_as_empty() {
     let (_tmp, store) = store();
     assert!(store.get("nope").expect("get").is_none());
-    assert!(store.list().expect("list").is_empty());
+    assert!(store.list().expect("list").secrets.is_empty());
     assert!(!store.delete("nope").expect("delete"));
     assert!(!store.dir().exists(), "reads never create the store");
 }
@@ -57,8 +57,9 @@ fn set_creates_then_merges() {
     assert!(!out.created);
     assert_eq!(out.added, ["NEW"]);
     assert_eq!(out.overwritten, ["OPENAI_API_KEY"]);
-    // --private applies on creation only.
-    assert_eq!(out.secret.visibility(), Visibility::Public);
+    // Private on an existing public secret makes it private.
+    assert_eq!(out.secret.visibility(), Visibility::Private);
+    assert!(out.made_private);
 
     let secret = store.get("openai-creds").expect("get").expect("exists");
     assert_eq!(
@@ -67,7 +68,12 @@ fn set_creates_then_merges() {
     );
     assert_eq!(value(&secret, "OPENAI_API_KEY"), "sk-2");
     assert_eq!(value(&secret, "ORG"), "o");
-    assert!(!secret.is_private());
+    assert!(secret.is_private());
+    // Public never downgrades a private secret.
+    let out = store
+        .set("openai-creds", kv(&[("ORG", "p")]), Visibility::Public)
+        .expect("set");
+    assert!(out.secret.is_private() && !out.made_private);
     assert!(secret.updated() >= secret.created());
 }
 
@@ -107,6 +113,7 @@ fn list_is_sorted_and_ignores_other_files() {
     let names: Vec<_> = store
         .list()
         .expect("list")
+        .secrets
         .iter()
         .map(|s| s.name().to_owned())
         .collect();
@@ -264,4 +271,139 @@ fn stale_temp_files_are_removed_by_the_next_write() {
         .set("s", kv(&[("L", "w")]), Visibility::Private)
         .expect("set");
     assert!(!stale.exists());
+}
+
+fn temp_files(store: &SecretStore) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(store.dir())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn stale_temp_files_are_cleared_by_delete_list_and_reads() {
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let stale = store.dir().join(".tmp-dead.json");
+    // A writer killed mid-write left its new value; `delete` must not leave a copy behind.
+    std::fs::write(&stale, "{\"values\":{\"K\":\"leftover-value\"}}").expect("write");
+    assert!(store.delete("s").expect("delete"));
+    assert!(temp_files(&store).is_empty(), "delete");
+    std::fs::write(&stale, "x").expect("write");
+    assert!(store.list().expect("list").secrets.is_empty());
+    assert!(temp_files(&store).is_empty(), "list");
+    std::fs::write(&stale, "x").expect("write");
+    assert!(store.get("s").expect("get").is_none());
+    assert!(temp_files(&store).is_empty(), "get");
+}
+
+#[test]
+fn a_reader_leaves_the_temp_file_of_a_live_writer() {
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let lock = std::fs::File::open(store.dir().join(".lock")).expect("lock file");
+    fs4::FileExt::lock(&lock).expect("hold the lock");
+    let live = store.dir().join(".tmp-live.json");
+    std::fs::write(&live, "x").expect("write");
+    assert!(store.get("s").expect("get").is_some());
+    assert!(store.list().expect("list").secrets.len() == 1);
+    assert!(
+        live.exists(),
+        "a writer holding the lock owns its temp file"
+    );
+}
+
+#[test]
+fn one_corrupt_secret_does_not_hide_the_others() {
+    let (_tmp, store) = store();
+    for name in ["a", "b", "c"] {
+        store
+            .set(name, kv(&[("K", "v")]), Visibility::Private)
+            .expect("set");
+    }
+    std::fs::write(store.dir().join("b.json"), "{ not json").expect("corrupt");
+    let listing = store.list().expect("list");
+    let names: Vec<_> = listing.secrets.iter().map(Secret::name).collect();
+    assert_eq!(names, ["a", "c"]);
+    assert_eq!(listing.problems.len(), 1);
+    let problem = listing.problems[0].to_string();
+    assert!(
+        problem.contains("b.json") && problem.contains("corrupt"),
+        "{problem}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_store_more_open_than_0700_is_refused_and_a_writable_parent_warned() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Public)
+        .expect("set");
+    let chmod = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    chmod(store.dir(), 0o755);
+    let msg = store.get("s").expect_err("0755 store").to_string();
+    assert!(msg.contains("chmod 700"), "{msg}");
+    assert!(store.list().is_err());
+    chmod(store.dir(), 0o700);
+    assert!(store.warnings().is_empty());
+    chmod(tmp.path(), 0o770);
+    let warnings = store.warnings();
+    chmod(tmp.path(), 0o700);
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0].to_string().contains("chmod go-w"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn a_held_lock_is_waited_for_with_a_notice_then_times_out() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NOTICES: AtomicUsize = AtomicUsize::new(0);
+    fn notice(_: &Path, _: Duration) {
+        NOTICES.fetch_add(1, Ordering::SeqCst);
+    }
+    let (_tmp, store) = store();
+    store
+        .set("s", kv(&[("K", "v")]), Visibility::Private)
+        .expect("set");
+    let lock = std::fs::File::open(store.dir().join(".lock")).expect("lock file");
+    fs4::FileExt::lock(&lock).expect("hold the lock");
+    let store = store
+        .with_lock_timeout(Duration::from_millis(80))
+        .on_lock_wait(notice);
+    let err = store
+        .set("s", kv(&[("K", "w")]), Visibility::Private)
+        .expect_err("locked");
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(err.to_string().contains(".lock"), "{err}");
+    assert_eq!(NOTICES.load(Ordering::SeqCst), 1);
+    assert!(matches!(store.delete("s"), Err(StoreError::Locked { .. })));
+    fs4::FileExt::unlock(&lock).expect("unlock");
+    assert!(store.delete("s").expect("delete"));
+}
+
+#[test]
+fn blank_values_are_refused_like_empty_ones() {
+    let (_tmp, store) = store();
+    for blank in ["   ", "\t", " \n "] {
+        assert!(matches!(
+            store.set("s", kv(&[("K", blank)]), Visibility::Public),
+            Err(StoreError::EmptyValue { .. })
+        ));
+    }
+    assert!(!store.dir().exists());
 }
