@@ -232,7 +232,7 @@ fn print_human(explanation: &Explanation, chosen: &Result<Resolved<'_>, ResolveE
         let (label, url) = (escape_line(&label), escape_line(&c.base_url));
         match &c.status {
             Status::Usable { key: Some(k) } => {
-                println!("  usable    {label} {url} (key from {})", escape_line(k));
+                println!("  usable    {label} {url} (key from {})", escape_line(&k.to_string()));
             }
             Status::Usable { key: None } => println!("  usable    {label} {url} (no key needed)"),
             Status::Filtered(reason) => {
