@@ -3,7 +3,8 @@
 
 use clap::Args;
 use llmcfg::{
-    Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver, Status,
+    Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver,
+    Status,
 };
 use serde_json::{Value, json};
 
@@ -232,7 +233,10 @@ fn print_human(explanation: &Explanation, chosen: &Result<Resolved<'_>, ResolveE
         let (label, url) = (escape_line(&label), escape_line(&c.base_url));
         match &c.status {
             Status::Usable { key: Some(k) } => {
-                println!("  usable    {label} {url} (key from {})", escape_line(&k.to_string()));
+                println!(
+                    "  usable    {label} {url} (key from {})",
+                    escape_line(&k.to_string())
+                );
             }
             Status::Usable { key: None } => println!("  usable    {label} {url} (no key needed)"),
             Status::Filtered(reason) => {
