@@ -76,7 +76,7 @@ async fn rate_limit_with_retry_after_waits_two_seconds_of_clock_time_then_succee
         Outcome::Failed(FailureClass::RateLimited)
     );
     assert_eq!(attempts[0].retry_after, Some(S(2)));
-    assert_eq!((attempts[1].backend, attempts[1].waited), ("a", S(2)));
+    assert_eq!((&*attempts[1].backend, attempts[1].waited), ("a", S(2)));
     assert!(
         clock.now() - before >= S(2),
         "two seconds of clock time passed"
@@ -295,7 +295,14 @@ async fn fallbacks_are_followed_in_order() {
     let seen: Vec<_> = called
         .attempts
         .iter()
-        .map(|a| (a.backend, a.alias, a.fallback_from, a.model))
+        .map(|a| {
+            (
+                &*a.backend,
+                a.alias.as_deref(),
+                a.fallback_from.as_deref(),
+                &*a.model,
+            )
+        })
         .collect();
     assert_eq!(
         seen,

@@ -46,7 +46,7 @@ async fn a_stream_whose_first_chunk_is_late_fails_over() {
     let attempts: Vec<_> = stream
         .attempts()
         .iter()
-        .map(|a| (a.backend, a.outcome))
+        .map(|a| (&*a.backend, a.outcome))
         .collect();
     assert_eq!(
         attempts,

@@ -20,7 +20,7 @@ impl<'a> Executor<'a> {
         &'a self,
         request: impl Into<Request<'a>>,
         mut attempt: F,
-    ) -> Result<Called<'a, T>, CallError<'a, E>>
+    ) -> Result<Called<'a, T>, CallError<E>>
     where
         F: FnMut(Target<'a>) -> Result<T, E>,
         E: Classify,
@@ -95,7 +95,7 @@ pub(crate) fn succeeded<'a, T: Usage, E>(
 }
 
 /// Ends a call that failed.
-pub(crate) fn failed<'a, E>(run: Run<'a, E>, span: &Span) -> CallError<'a, E> {
+pub(crate) fn failed<'a, E>(run: Run<'a, E>, span: &Span) -> CallError<E> {
     let error = run.into_error();
     span.failed(error.kind(), error.attempts().len());
     error

@@ -21,7 +21,7 @@ impl<'a> Executor<'a> {
         &'a self,
         request: impl Into<Request<'a>>,
         attempt: F,
-    ) -> Result<Called<'a, T>, CallError<'a, E>>
+    ) -> Result<Called<'a, T>, CallError<E>>
     where
         F: FnMut(Target<'a>) -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -39,7 +39,7 @@ impl<'a> Executor<'a> {
         mut run: Run<'a, E>,
         span: &Span,
         mut attempt: F,
-    ) -> Result<Called<'a, T>, CallError<'a, E>>
+    ) -> Result<Called<'a, T>, CallError<E>>
     where
         F: FnMut(Target<'a>) -> Fut,
         Fut: Future<Output = Result<T, E>>,

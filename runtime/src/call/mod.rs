@@ -110,6 +110,7 @@
 //!     name = "local"
 //!     kind = "ollama_chat"
 //!     base_url = "http://127.0.0.1:11434"
+//!     ops = ["chat_completions"]
 //!     [llm.aliases]
 //!     fast = "ollama/llama3.2"
 //! "#)?;

@@ -2,6 +2,7 @@
 //! ([`Called`]) and, on failure, a [`CallError`] listing every attempt with its reason.
 //! None of them holds a key.
 
+use std::borrow::Cow;
 use std::error::Error;
 use std::fmt;
 use std::time::Duration;
@@ -43,15 +44,15 @@ pub struct Attempt<'a> {
     /// 1-based, across the whole call; skips are numbered too.
     pub number: u32,
     /// The alias this attempt served (a fallback's, after a fallback).
-    pub alias: Option<&'a str>,
+    pub alias: Option<Cow<'a, str>>,
     /// The requested alias this attempt is a fallback for.
-    pub fallback_from: Option<&'a str>,
+    pub fallback_from: Option<Cow<'a, str>>,
     /// The backend's name (the provider's for a built-in endpoint).
-    pub backend: &'a str,
+    pub backend: Cow<'a, str>,
     /// Whether the backend is a provider's built-in endpoint.
     pub builtin: bool,
     /// The model name sent.
-    pub model: &'a str,
+    pub model: Cow<'a, str>,
     /// How it ended.
     pub outcome: Outcome,
     /// The HTTP status, when the failure had one.
@@ -62,6 +63,20 @@ pub struct Attempt<'a> {
     pub waited: Duration,
     /// The `Retry-After` the backend answered this attempt with.
     pub retry_after: Option<Duration>,
+}
+
+impl Attempt<'_> {
+    /// The same attempt owning its names, so that it outlives the configuration (a
+    /// [`CallError`] holds its attempts this way).
+    pub fn into_owned(self) -> Attempt<'static> {
+        Attempt {
+            alias: self.alias.map(|a| Cow::Owned(a.into_owned())),
+            fallback_from: self.fallback_from.map(|a| Cow::Owned(a.into_owned())),
+            backend: Cow::Owned(self.backend.into_owned()),
+            model: Cow::Owned(self.model.into_owned()),
+            ..self
+        }
+    }
 }
 
 impl fmt::Display for Attempt<'_> {
@@ -114,8 +129,8 @@ impl<'a, T> Called<'a, T> {
         self.attempts.last()
     }
     /// The backend that answered.
-    pub fn backend(&self) -> Option<&'a str> {
-        self.succeeded().map(|a| a.backend)
+    pub fn backend(&self) -> Option<&str> {
+        self.succeeded().map(|a| &*a.backend)
     }
     /// The value.
     pub fn into_value(self) -> T {
@@ -141,22 +156,25 @@ pub enum CallErrorKind {
 
 /// A failed call: why, every attempt with its reason, the last attempt's error and the
 /// resolution errors of the request or its fallbacks.
-pub struct CallError<'a, E> {
+///
+/// It owns everything it reports (no borrow of the configuration), so `?` can carry it
+/// into a `Box<dyn Error>` or an `anyhow::Error`.
+pub struct CallError<E> {
     pub(crate) kind: CallErrorKind,
-    pub(crate) model: Option<&'a str>,
+    pub(crate) model: Option<String>,
     pub(crate) deadline: Duration,
-    pub(crate) attempts: Vec<Attempt<'a>>,
+    pub(crate) attempts: Vec<Attempt<'static>>,
     pub(crate) last: Option<E>,
     pub(crate) unresolved: Vec<(String, ResolveError)>,
 }
 
-impl<'a, E> CallError<'a, E> {
+impl<E> CallError<E> {
     /// Why the call failed.
     pub fn kind(&self) -> CallErrorKind {
         self.kind
     }
     /// Every attempt and skip, in order.
-    pub fn attempts(&self) -> &[Attempt<'a>] {
+    pub fn attempts(&self) -> &[Attempt<'static>] {
         &self.attempts
     }
     /// The error of the last attempt that returned one (a timeout the executor enforced
@@ -174,7 +192,7 @@ impl<'a, E> CallError<'a, E> {
     }
 }
 
-impl<E> fmt::Debug for CallError<'_, E> {
+impl<E> fmt::Debug for CallError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallError")
             .field("kind", &self.kind)
@@ -185,9 +203,9 @@ impl<E> fmt::Debug for CallError<'_, E> {
     }
 }
 
-impl<E> fmt::Display for CallError<'_, E> {
+impl<E> fmt::Display for CallError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let model = self.model.unwrap_or("the default model");
+        let model = self.model.as_deref().unwrap_or("the default model");
         let tried = self
             .attempts
             .iter()
@@ -222,7 +240,7 @@ impl<E> fmt::Display for CallError<'_, E> {
     }
 }
 
-impl<E: Error + 'static> Error for CallError<'_, E> {
+impl<E: Error + 'static> Error for CallError<E> {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         self.last.as_ref().map(|e| e as &(dyn Error + 'static))
     }

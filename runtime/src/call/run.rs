@@ -297,11 +297,11 @@ impl<'a, E> Run<'a, E> {
         let r = &cur.resolved;
         self.attempts.push(Attempt {
             number: self.number,
-            alias: r.alias().map(Alias::name),
-            fallback_from: cur.fallback_from,
-            backend: r.endpoint().name(),
+            alias: r.alias().map(|a| Cow::Borrowed(a.name())),
+            fallback_from: cur.fallback_from.map(Cow::Borrowed),
+            backend: Cow::Borrowed(r.endpoint().name()),
             builtin: r.endpoint().is_builtin(),
-            model: r.model_name(),
+            model: Cow::Borrowed(r.model_name()),
             outcome,
             status: failure.and_then(|f| f.status),
             latency,
@@ -395,12 +395,15 @@ impl<'a, E> Run<'a, E> {
     }
 
     /// The failed call's error.
-    pub(crate) fn into_error(mut self) -> CallError<'a, E> {
+    pub(crate) fn into_error(mut self) -> CallError<E> {
         CallError {
             kind: self.stop.unwrap_or(CallErrorKind::Exhausted),
-            model: self.requested,
+            model: self.requested.map(str::to_owned),
             deadline: self.policy.deadline,
-            attempts: std::mem::take(&mut self.attempts),
+            attempts: std::mem::take(&mut self.attempts)
+                .into_iter()
+                .map(Attempt::into_owned)
+                .collect(),
             last: self.last.take(),
             unresolved: std::mem::take(&mut self.unresolved),
         }

@@ -29,7 +29,7 @@ impl<'a> Executor<'a> {
         &'a self,
         request: impl Into<Request<'a>>,
         attempt: F,
-    ) -> Result<CallStream<'a, S>, CallError<'a, E>>
+    ) -> Result<CallStream<'a, S>, CallError<E>>
     where
         F: FnMut(Target<'a>) -> Fut,
         Fut: Future<Output = Result<S, E>>,
@@ -47,7 +47,7 @@ impl<'a> Executor<'a> {
         mut run: Run<'a, E>,
         span: Span,
         mut attempt: F,
-    ) -> Result<CallStream<'a, S>, CallError<'a, E>>
+    ) -> Result<CallStream<'a, S>, CallError<E>>
     where
         F: FnMut(Target<'a>) -> Fut,
         Fut: Future<Output = Result<S, E>>,
@@ -223,7 +223,7 @@ impl<'a, S: Stream> CallStream<'a, S> {
         Self {
             inner,
             first: c.first,
-            backend: attempts.last().map_or("", |a| a.backend),
+            backend: c.answered.0,
             attempts,
             delivered: 0,
             started: Instant::now(),
