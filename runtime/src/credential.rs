@@ -2,7 +2,6 @@
 //! (linked secret, file, command), else a [`Reason`] naming the variable and the fixes.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,76 +11,8 @@ use crate::env::{Env, EnvValue, read_var};
 use crate::error::{Reason, SecretSourceError};
 use crate::key::{ApiKey, KeySource};
 use crate::source::SourceError;
+use crate::store::SecretMap;
 use crate::{Credential, CredentialKind};
-
-/// The key/value pairs of one secret. `Debug` shows the keys only.
-#[derive(Clone, Default)]
-pub struct SecretMap {
-    values: BTreeMap<String, SecretString>,
-}
-
-impl SecretMap {
-    /// An empty secret.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds (or replaces) a key.
-    pub fn insert(&mut self, key: impl Into<String>, value: SecretString) {
-        self.values.insert(key.into(), value);
-    }
-
-    /// Builder form of [`SecretMap::insert`].
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.insert(key, SecretString::from(value.into()));
-        self
-    }
-
-    /// The value under `key`.
-    pub fn get(&self, key: &str) -> Option<&SecretString> {
-        self.values.get(key)
-    }
-
-    /// The key names, sorted.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
-    }
-
-    /// Keys and values, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
-    /// How many keys.
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    pub(crate) fn from_map(values: BTreeMap<String, SecretString>) -> Self {
-        SecretMap { values }
-    }
-
-    pub(crate) fn as_map(&self) -> &BTreeMap<String, SecretString> {
-        &self.values
-    }
-
-    pub(crate) fn as_map_mut(&mut self) -> &mut BTreeMap<String, SecretString> {
-        &mut self.values
-    }
-}
-
-impl fmt::Debug for SecretMap {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.values.keys().map(|k| (k, "[REDACTED]")))
-            .finish()
-    }
-}
 
 /// Where keys come from when the env var is unset: the secret store, key files and key
 /// commands. The default, `StoreSecrets`, reads the embedded store and uses [`crate::source`]

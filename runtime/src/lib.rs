@@ -50,7 +50,7 @@ pub use call::{CallError, Called, Executor};
 pub use config::{
     Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
 };
-pub use credential::{SecretMap, SecretSource};
+pub use credential::SecretSource;
 pub use env::{Env, Environment, ProcessEnv};
 pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError, SecretSourceError};
 pub use explain::{Candidate, Explanation, KeyOrigin, Status};
@@ -63,6 +63,7 @@ pub use registry::REGISTRY_VAR;
 pub use request::{Endpoint, Request, Resolved, Selection};
 pub use resolve::{DEFAULT_MODEL_VAR, Resolver, ResolverBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use store::SecretMap;
 pub use store_secrets::StoreSecrets;
 
 #[cfg(feature = "macros")]

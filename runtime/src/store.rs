@@ -26,6 +26,7 @@ mod dir;
 mod error;
 mod format;
 mod fsx;
+mod secret_map;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,13 +37,12 @@ use llmcfg_core::vocab::{is_env_var_name, is_secret_name};
 /// Re-exported so callers can build and read values without depending on `secrecy` directly.
 pub use secrecy::{ExposeSecret, SecretString};
 
-use crate::credential::SecretMap;
-
 #[doc(hidden)]
 pub use atomic::{FileMode, write_file_atomic};
 pub use dir::LockNotice;
 use dir::{LockWait, StoreDir};
 pub use error::{StoreError, StoreWarning};
+pub use secret_map::SecretMap;
 
 /// The environment variable naming the store directory (named like
 /// [`crate::DEFAULT_MODEL_VAR`] and [`crate::REGISTRY_VAR`]).

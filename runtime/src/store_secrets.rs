@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::credential::{SecretMap, SecretSource};
+use crate::credential::SecretSource;
 use crate::error::SecretSourceError;
+use crate::store::SecretMap;
 use crate::store::{Secret, SecretStore};
 
 /// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed.

@@ -12,8 +12,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{Secret, StoreError, Visibility};
-use crate::credential::SecretMap;
+use super::{Secret, SecretMap, StoreError, Visibility};
 
 /// The format version written into every file.
 const VERSION: u32 = 1;
