@@ -24,6 +24,14 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// The variant's Rust identifier (`OpenaiChatCompletion`), for generated code:
+            /// fixed by this declaration, whatever `Debug` prints.
+            pub const fn ident(self) -> &'static str {
+                match self {
+                    $($name::$variant => stringify!($variant),)+
+                }
+            }
+
             /// Parses the word written in the TOML file (exact, case-sensitive).
             pub fn from_word(word: &str) -> Option<Self> {
                 match word {

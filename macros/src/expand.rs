@@ -4,7 +4,6 @@
 //! Depends only on `llmcfg-core`, `quote` and `proc-macro2` so the benchmark can include it.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Debug;
 
 use llmcfg_core::SourceFile;
 use llmcfg_core::lower::{self, Lowered, LoweredAlias, LoweredBackend};
@@ -79,6 +78,8 @@ fn prelude() -> TokenStream {
         use ::llmcfg::__private::{
             Borrowed as __b, Some as __some, None as __none, alias as __alias,
             backend as __backend, credential as __credential, config as __config,
+            AliasParts as __AliasParts, BackendParts as __BackendParts,
+            ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
             BackendKind as __BackendKind, CredentialKind as __CredentialKind,
             Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
         };
@@ -104,11 +105,11 @@ fn list(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
     quote!(__b(&[#(#items),*]))
 }
 
-/// `Enum::Variant` of a vocabulary value. The vocabulary enums are fieldless with derived
-/// `Debug`, which prints exactly the variant's identifier, so new words need no change here.
-fn word<T: Debug>(enum_name: &str, value: T) -> TokenStream {
+/// `Enum::Variant` of a vocabulary value; `ident` is the variant's `const fn ident()`, which
+/// `vocabulary!` derives from the declaration, so new words need no change here.
+fn word(enum_name: &str, ident: &str) -> TokenStream {
     let ty = Ident::new(&format!("__{enum_name}"), Span::call_site());
-    let variant = Ident::new(&format!("{value:?}"), Span::call_site());
+    let variant = Ident::new(ident, Span::call_site());
     quote!(#ty::#variant)
 }
 
@@ -154,7 +155,7 @@ impl Gen<'_> {
     fn config(&self) -> TokenStream {
         let prelude = prelude();
         let c = self.config;
-        let policy = word("Policy", c.default_policy);
+        let policy = word("Policy", c.default_policy.ident());
         let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
         let env_vars = list(self.lowered.env_vars.iter().map(|v| string(v)));
         let doc = if self.source.name().is_empty() {
@@ -178,14 +179,14 @@ impl Gen<'_> {
             #[allow(dead_code)]
             pub static CONFIG: ::llmcfg::Config = {
                 #prelude
-                __config(
-                    #policy,
-                    #default_alias,
-                    __b(credentials::ALL),
-                    __b(backends::ALL),
-                    __b(aliases::ALL),
-                    #env_vars,
-                )
+                __config(__ConfigParts {
+                    default_policy: #policy,
+                    default_alias: #default_alias,
+                    credentials: __b(credentials::ALL),
+                    backends: __b(backends::ALL),
+                    aliases: __b(aliases::ALL),
+                    env_vars: #env_vars,
+                })
             };
         }
     }
@@ -200,11 +201,14 @@ impl Gen<'_> {
                     .map(|arg| string(arg)),
             );
             let name = string(&c.name.value);
-            let kind = word("CredentialKind", c.kind);
+            let kind = word("CredentialKind", c.kind.ident());
             let env = opt_string(c.api_key_env.as_ref().map(|s| s.as_str()));
             let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
             let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
-            quote!(__credential(#name, #kind, #env, #secret, #path, #command))
+            quote!(__credential(__CredentialParts {
+                name: #name, kind: #kind, api_key_env: #env, secret: #secret, path: #path,
+                command: #command,
+            }))
         });
         let consts = self.constants(
             all.iter().map(|c| c.name.as_str()),
@@ -260,24 +264,30 @@ impl Gen<'_> {
         let values = all.iter().map(|lb| {
             let b = lb.backend;
             let name = string(&b.name.value);
-            let kind = word("BackendKind", b.kind.value);
+            let kind = word("BackendKind", b.kind.value.ident());
             let url = string(&b.base_url.value);
             let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
             let credential = match lb.credential {
                 Some(c) => quote!(__some(#c)),
                 None => quote!(__none),
             };
-            let hosting = word("Hosting", b.hosting);
+            let hosting = word("Hosting", b.hosting.ident());
             let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
             let provider = opt_string(lb.provider);
-            let ops = list(b.ops.iter().map(|o| word("Op", o.value)));
+            let ops = list(b.ops.iter().map(|o| word("Op", o.value.ident())));
             let features = list(b.features.iter().map(|f| string(&f.value)));
-            let transports = list(b.transports.iter().map(|t| word("Transport", t.value)));
+            let transports = list(
+                b.transports
+                    .iter()
+                    .map(|t| word("Transport", t.value.ident())),
+            );
             let (weight, priority) = (b.weight, b.priority);
-            quote!(__backend(
-                #name, #kind, #url, #credential_ref, #credential, #hosting, #model, #provider,
-                #ops, #features, #transports, #weight, #priority
-            ))
+            quote!(__backend(__BackendParts {
+                name: #name, kind: #kind, base_url: #url, credential_ref: #credential_ref,
+                credential: #credential, hosting: #hosting, model: #model, provider: #provider,
+                ops: #ops, features: #features, transports: #transports, weight: #weight,
+                priority: #priority,
+            }))
         });
         let consts = self.constants(
             all.iter().map(|b| b.backend.name.as_str()),
@@ -334,7 +344,11 @@ impl Gen<'_> {
             let secret = opt_string(a.secret.as_ref().map(|s| s.as_str()));
             let backend = opt_string(a.backend.as_ref().map(|s| s.as_str()));
             let candidates = list(la.candidates.iter().map(|i| quote!(#i)));
-            quote!(__alias(#name, #model, #secret, #backend, #candidates))
+            let position = la.position;
+            quote!(__alias(__AliasParts {
+                name: #name, model: #model, secret: #secret, backend: #backend,
+                candidates: #candidates, position: #position,
+            }))
         });
         let consts = self.constants(
             sorted.iter().map(|a| a.alias.name.as_str()),

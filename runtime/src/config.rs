@@ -2,8 +2,11 @@
 //! data (no parsing, no allocation); `Config::load` builds the same types from owned data.
 
 use std::borrow::Cow;
+use std::fmt;
 
 pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+
+use construct::{AliasParts, BackendParts, ConfigParts, CredentialParts};
 
 /// A string that is `&'static` in a compiled-in config and owned in a loaded one.
 pub(crate) type Str = Cow<'static, str>;
@@ -14,113 +17,90 @@ pub(crate) type List<T> = Cow<'static, [T]>;
 ///
 /// Aliases are kept sorted by name, and every alias carries the indices of the backends that
 /// could serve it, so resolving an alias is a binary search and a pick, with no allocation.
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub(crate) default_policy: Policy,
-    pub(crate) default_alias: Option<Str>,
-    pub(crate) credentials: List<Credential>,
-    pub(crate) backends: List<Backend>,
-    pub(crate) aliases: List<Alias>,
-    pub(crate) env_vars: List<Str>,
-}
+/// Resolving a typed constant (`aliases::FAST`) skips the search: it carries its position.
+#[derive(Clone)]
+pub struct Config(ConfigParts);
 
 /// A named credential: where an API key comes from. Holds names, never a key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Credential {
-    pub(crate) name: Str,
-    pub(crate) kind: CredentialKind,
-    pub(crate) api_key_env: Option<Str>,
-    pub(crate) secret: Option<Str>,
-    pub(crate) path: Option<Str>,
-    pub(crate) command: List<Str>,
-}
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential(CredentialParts);
 
 /// A configured endpoint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Backend {
-    pub(crate) name: Str,
-    pub(crate) kind: BackendKind,
-    pub(crate) base_url: Str,
-    pub(crate) credential_ref: Option<Str>,
-    /// Index into [`Config::credentials`] of `credential_ref`, resolved when the config was built.
-    pub(crate) credential: Option<u32>,
-    pub(crate) hosting: Hosting,
-    pub(crate) model: Option<Str>,
-    /// The built-in provider this backend talks to, when one can be told from its URL or kind.
-    pub(crate) provider: Option<Str>,
-    pub(crate) ops: List<Op>,
-    pub(crate) features: List<Str>,
-    pub(crate) transports: List<Transport>,
-    pub(crate) weight: u32,
-    pub(crate) priority: i32,
-}
+#[derive(Clone, PartialEq, Eq)]
+pub struct Backend(BackendParts);
 
 /// A model alias: a short name (`fast`) for a `provider/model` string.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Alias {
-    pub(crate) name: Str,
-    pub(crate) model: Str,
-    pub(crate) secret: Option<Str>,
-    pub(crate) backend: Option<Str>,
-    /// Indices into [`Config::backends`] of the configured backends that could serve this alias,
-    /// in file order. Empty when only the provider's built-in endpoint can.
-    pub(crate) candidates: List<u32>,
+#[derive(Clone, PartialEq, Eq)]
+pub struct Alias(AliasParts);
+
+// `Debug` shows the fields, as a struct with named fields would.
+macro_rules! debug_as_parts {
+    ($($ty:ident),+) => {$(
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0, f)
+            }
+        }
+    )+};
 }
+debug_as_parts!(Config, Credential, Backend, Alias);
 
 impl Config {
     /// The policy used to pick among several candidate backends.
     pub fn default_policy(&self) -> Policy {
-        self.default_policy
+        self.0.default_policy
     }
 
     /// The alias used when a caller names no model and `LLMCFG_DEFAULT_MODEL` is unset.
     pub fn default_alias(&self) -> Option<&str> {
-        self.default_alias.as_deref()
+        self.0.default_alias.as_deref()
     }
 
     /// Every credential, in file order.
     pub fn credentials(&self) -> &[Credential] {
-        &self.credentials
+        &self.0.credentials
     }
 
     /// Every backend, in file order.
     pub fn backends(&self) -> &[Backend] {
-        &self.backends
+        &self.0.backends
     }
 
     /// Every alias, sorted by name.
     pub fn aliases(&self) -> &[Alias] {
-        &self.aliases
+        &self.0.aliases
     }
 
     /// The env-var names the config references (credentials' `api_key_env`), sorted, deduplicated.
     pub fn env_vars(&self) -> &[Str] {
-        &self.env_vars
+        &self.0.env_vars
     }
 
     /// Looks an alias up by name, ignoring ASCII case.
     pub fn alias(&self, name: &str) -> Option<&Alias> {
-        self.aliases
-            .binary_search_by(|a| cmp_ignore_ascii_case(&a.name, name))
+        self.0
+            .aliases
+            .binary_search_by(|a| cmp_ignore_ascii_case(&a.0.name, name))
             .ok()
-            .map(|i| &self.aliases[i])
+            .map(|i| &self.0.aliases[i])
     }
 
     /// Looks a backend up by its exact name.
     pub fn backend(&self, name: &str) -> Option<&Backend> {
-        self.backends.iter().find(|b| b.name == name)
+        self.0.backends.iter().find(|b| b.0.name == name)
     }
 
     /// Looks a credential up by its exact name.
     pub fn credential(&self, name: &str) -> Option<&Credential> {
-        self.credentials.iter().find(|c| c.name == name)
+        self.0.credentials.iter().find(|c| c.0.name == name)
     }
 
     /// The credential a backend references, if any.
     pub fn credential_of(&self, backend: &Backend) -> Option<&Credential> {
         backend
+            .0
             .credential
-            .and_then(|i| self.credentials.get(i as usize))
+            .and_then(|i| self.0.credentials.get(i as usize))
     }
 }
 
@@ -135,205 +115,206 @@ pub(crate) fn cmp_ignore_ascii_case(stored: &str, query: &str) -> std::cmp::Orde
 impl Credential {
     /// The credential's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
     /// Where the key comes from when the env var is unset.
     pub fn kind(&self) -> CredentialKind {
-        self.kind
+        self.0.kind
     }
     /// The NAME of the env var holding the key.
     pub fn api_key_env(&self) -> Option<&str> {
-        self.api_key_env.as_deref()
+        self.0.api_key_env.as_deref()
     }
     /// The secret-store entry holding the key under `api_key_env`, for `kind = "env"`.
     pub fn secret(&self) -> Option<&str> {
-        self.secret.as_deref()
+        self.0.secret.as_deref()
     }
     /// The file holding the key, for `kind = "file"`.
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
     /// The argv printing the key, for `kind = "command"`.
     pub fn command(&self) -> &[Str] {
-        &self.command
+        &self.0.command
     }
 }
 
 impl Backend {
     /// The backend's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
     /// The protocol the backend speaks.
     pub fn kind(&self) -> BackendKind {
-        self.kind
+        self.0.kind
     }
     /// The endpoint.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.0.base_url
     }
     /// The name of the credential the backend uses; `None` for a no-auth backend.
     pub fn credential_ref(&self) -> Option<&str> {
-        self.credential_ref.as_deref()
+        self.0.credential_ref.as_deref()
     }
     /// Where the backend runs.
     pub fn hosting(&self) -> Hosting {
-        self.hosting
+        self.0.hosting
     }
     /// The one model this backend is bound to, if any.
     pub fn model(&self) -> Option<&str> {
-        self.model.as_deref()
+        self.0.model.as_deref()
     }
     /// The built-in provider this backend talks to, if one can be told.
     pub fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
+        self.0.provider.as_deref()
     }
     /// The ops the backend serves.
     pub fn ops(&self) -> &[Op] {
-        &self.ops
+        &self.0.ops
     }
     /// The features the backend declares (`supports_tools`, …).
     pub fn features(&self) -> &[Str] {
-        &self.features
+        &self.0.features
     }
     /// The transports the backend can be reached over.
     pub fn transports(&self) -> &[Transport] {
-        &self.transports
+        &self.0.transports
     }
     /// The weight used by the `weighted_random` and `priority` policies.
     pub fn weight(&self) -> u32 {
-        self.weight
+        self.0.weight
     }
     /// The tier used by the `priority` policy; higher is tried first.
     pub fn priority(&self) -> i32 {
-        self.priority
+        self.0.priority
     }
     /// Whether the backend serves `op`.
     pub fn serves(&self, op: Op) -> bool {
-        self.ops.contains(&op)
+        self.0.ops.contains(&op)
     }
 }
 
 impl Alias {
     /// The alias's name (lowercase).
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
     /// The `provider/model` string the alias stands for.
     pub fn model(&self) -> &str {
-        &self.model
+        &self.0.model
     }
     /// The provider part of [`Alias::model`].
     pub fn provider(&self) -> &str {
-        self.model.split_once('/').map_or("", |(p, _)| p)
+        self.0.model.split_once('/').map_or("", |(p, _)| p)
     }
     /// The model part of [`Alias::model`].
     pub fn model_name(&self) -> &str {
-        self.model.split_once('/').map_or(&*self.model, |(_, m)| m)
+        self.0
+            .model
+            .split_once('/')
+            .map_or(&*self.0.model, |(_, m)| m)
     }
     /// The secret-store entry linked to the alias.
     pub fn secret(&self) -> Option<&str> {
-        self.secret.as_deref()
+        self.0.secret.as_deref()
     }
     /// The backend the alias is pinned to.
     pub fn backend(&self) -> Option<&str> {
-        self.backend.as_deref()
+        self.0.backend.as_deref()
     }
     /// Indices of the configured backends that could serve the alias.
     pub fn candidates(&self) -> &[u32] {
-        &self.candidates
+        &self.0.candidates
+    }
+    /// The alias's index in the sorted list it came from: a hint, checked before it is used.
+    pub(crate) fn position(&self) -> u32 {
+        self.0.position
     }
 }
 
-/// Constructors used by generated code (through `::llmcfg::__private`) and by `Config::load`.
-/// Not a public API: arguments and order change without notice.
+/// The named fields of the runtime types, for generated code (through `::llmcfg::__private`)
+/// and `Config::load`: built as struct literals, so two swapped `Option`s do not compile, and
+/// wrapped by non-generic `const fn`s, so a large generated `static` stays cheap to compile.
+/// Not a public API: fields change without notice.
 #[doc(hidden)]
 pub(crate) mod construct {
-    #![allow(clippy::too_many_arguments)]
     use super::*;
 
-    pub const fn config(
-        default_policy: Policy,
-        default_alias: Option<Str>,
-        credentials: List<Credential>,
-        backends: List<Backend>,
-        aliases: List<Alias>,
-        env_vars: List<Str>,
-    ) -> Config {
-        Config {
-            default_policy,
-            default_alias,
-            credentials,
-            backends,
-            aliases,
-            env_vars,
-        }
+    /// The fields of a [`Config`].
+    #[derive(Clone, Debug)]
+    pub struct ConfigParts {
+        pub default_policy: Policy,
+        pub default_alias: Option<Str>,
+        pub credentials: List<Credential>,
+        pub backends: List<Backend>,
+        /// Sorted by name; each alias's `position` is its index here.
+        pub aliases: List<Alias>,
+        /// The credentials' `api_key_env` names, sorted and deduplicated.
+        pub env_vars: List<Str>,
     }
 
-    pub const fn credential(
-        name: Str,
-        kind: CredentialKind,
-        api_key_env: Option<Str>,
-        secret: Option<Str>,
-        path: Option<Str>,
-        command: List<Str>,
-    ) -> Credential {
-        Credential {
-            name,
-            kind,
-            api_key_env,
-            secret,
-            path,
-            command,
-        }
+    /// The fields of a [`Credential`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct CredentialParts {
+        pub name: Str,
+        pub kind: CredentialKind,
+        pub api_key_env: Option<Str>,
+        pub secret: Option<Str>,
+        pub path: Option<Str>,
+        pub command: List<Str>,
     }
 
-    pub const fn backend(
-        name: Str,
-        kind: BackendKind,
-        base_url: Str,
-        credential_ref: Option<Str>,
-        credential: Option<u32>,
-        hosting: Hosting,
-        model: Option<Str>,
-        provider: Option<Str>,
-        ops: List<Op>,
-        features: List<Str>,
-        transports: List<Transport>,
-        weight: u32,
-        priority: i32,
-    ) -> Backend {
-        Backend {
-            name,
-            kind,
-            base_url,
-            credential_ref,
-            credential,
-            hosting,
-            model,
-            provider,
-            ops,
-            features,
-            transports,
-            weight,
-            priority,
-        }
+    /// The fields of a [`Backend`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct BackendParts {
+        pub name: Str,
+        pub kind: BackendKind,
+        pub base_url: Str,
+        pub credential_ref: Option<Str>,
+        /// Index into [`Config::credentials`] of `credential_ref`, resolved when the config was
+        /// built.
+        pub credential: Option<u32>,
+        pub hosting: Hosting,
+        pub model: Option<Str>,
+        /// The built-in provider this backend talks to, when one can be told from its URL or
+        /// kind.
+        pub provider: Option<Str>,
+        pub ops: List<Op>,
+        pub features: List<Str>,
+        pub transports: List<Transport>,
+        pub weight: u32,
+        pub priority: i32,
     }
 
-    pub const fn alias(
-        name: Str,
-        model: Str,
-        secret: Option<Str>,
-        backend: Option<Str>,
-        candidates: List<u32>,
-    ) -> Alias {
-        Alias {
-            name,
-            model,
-            secret,
-            backend,
-            candidates,
-        }
+    /// The fields of an [`Alias`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct AliasParts {
+        pub name: Str,
+        pub model: Str,
+        pub secret: Option<Str>,
+        pub backend: Option<Str>,
+        /// Indices into [`Config::backends`] of the configured backends that could serve this
+        /// alias, in file order. Empty when only the provider's built-in endpoint can.
+        pub candidates: List<u32>,
+        /// The alias's index in the sorted list it belongs to ([`Config::aliases`] or the
+        /// transported registry's), so resolving a typed constant needs no search.
+        pub position: u32,
+    }
+
+    pub const fn config(parts: ConfigParts) -> Config {
+        Config(parts)
+    }
+
+    pub const fn credential(parts: CredentialParts) -> Credential {
+        Credential(parts)
+    }
+
+    pub const fn backend(parts: BackendParts) -> Backend {
+        Backend(parts)
+    }
+
+    pub const fn alias(parts: AliasParts) -> Alias {
+        Alias(parts)
     }
 }
 
@@ -342,23 +323,41 @@ mod tests {
     use super::*;
     use std::borrow::Cow::Borrowed as B;
 
+    const fn alias(name: &'static str, model: &'static str, position: u32) -> Alias {
+        construct::alias(AliasParts {
+            name: B(name),
+            model: B(model),
+            secret: None,
+            backend: None,
+            candidates: B(&[]),
+            position,
+        })
+    }
+
     static ALIASES: &[Alias] = &[
-        construct::alias(B("fast"), B("openai/gpt-5-nano"), None, None, B(&[])),
-        construct::alias(B("smart"), B("anthropic/claude"), None, None, B(&[])),
+        alias("fast", "openai/gpt-5-nano", 0),
+        alias("smart", "anthropic/claude", 1),
     ];
-    static CONFIG: Config = construct::config(
-        Policy::WeightedRandom,
-        Some(B("fast")),
-        B(&[]),
-        B(&[]),
-        B(ALIASES),
-        B(&[]),
-    );
+    static CONFIG: Config = construct::config(ConfigParts {
+        default_policy: Policy::WeightedRandom,
+        default_alias: Some(B("fast")),
+        credentials: B(&[]),
+        backends: B(&[]),
+        aliases: B(ALIASES),
+        env_vars: B(&[]),
+    });
 
     #[test]
     fn alias_lookup_ignores_case_without_allocating() {
         assert_eq!(CONFIG.alias("FAST").map(Alias::name), Some("fast"));
         assert_eq!(CONFIG.alias("Smart").map(Alias::model_name), Some("claude"));
         assert!(CONFIG.alias("slow").is_none());
+    }
+
+    #[test]
+    fn debug_shows_the_named_fields() {
+        let shown = format!("{:?}", ALIASES[1]);
+        assert!(shown.starts_with("AliasParts { name: \"smart\""), "{shown}");
+        assert!(shown.contains("position: 1"), "{shown}");
     }
 }

@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use llmcfg_core::lower;
+use llmcfg_core::lower::{self, LoweredAlias, LoweredBackend};
 use llmcfg_core::model::{self, LlmConfig};
 use llmcfg_core::{Options, Report, render};
 
-use crate::config::{Alias, Backend, Config, Credential, construct};
+use crate::config::construct::{self, AliasParts, BackendParts, ConfigParts, CredentialParts};
+use crate::config::{Alias, Backend, Config, Credential};
 
 /// Why a config could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -98,68 +99,62 @@ fn opt(s: Option<&model::Spanned<String>>) -> Option<Cow<'static, str>> {
 /// `&'static` data.
 fn build(config: &LlmConfig) -> Config {
     let lowered = lower::lower(config);
-    let credentials: Vec<Credential> = lowered
-        .credentials
-        .iter()
-        .map(|c| {
-            let command = c.command.as_ref().map_or_else(Vec::new, |argv| {
-                argv.value.iter().map(|a| owned(a)).collect()
-            });
-            construct::credential(
-                owned(&c.name.value),
-                c.kind,
-                opt(c.api_key_env.as_ref()),
-                opt(c.secret.as_ref()),
-                opt(c.path.as_ref()),
-                Cow::Owned(command),
-            )
-        })
-        .collect();
-    let backends: Vec<Backend> = lowered
-        .backends
-        .iter()
-        .map(|lb| {
-            let b = lb.backend;
-            construct::backend(
-                owned(&b.name.value),
-                b.kind.value,
-                owned(&b.base_url.value),
-                opt(b.credential_ref.as_ref()),
-                lb.credential,
-                b.hosting,
-                opt(b.model.as_ref()),
-                lb.provider.map(Cow::Borrowed),
-                Cow::Owned(b.ops.iter().map(|o| o.value).collect()),
-                Cow::Owned(b.features.iter().map(|f| owned(&f.value)).collect()),
-                Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
-                b.weight,
-                b.priority,
-            )
-        })
-        .collect();
-    let aliases: Vec<Alias> = lowered
-        .aliases
-        .iter()
-        .map(|la| {
-            let a = la.alias;
-            construct::alias(
-                owned(&a.name.value),
-                owned(&a.model.value),
-                opt(a.secret.as_ref()),
-                opt(a.backend.as_ref()),
-                Cow::Owned(la.candidates.clone()),
-            )
-        })
-        .collect();
-    let env_vars = lowered.env_vars.iter().map(|v| owned(v)).collect();
-    construct::config(
-        config.default_policy,
-        opt(config.default_alias.as_ref()),
-        Cow::Owned(credentials),
-        Cow::Owned(backends),
-        Cow::Owned(aliases),
-        Cow::Owned(env_vars),
-    )
+    let credentials: Vec<Credential> = lowered.credentials.iter().map(|c| credential(c)).collect();
+    let backends: Vec<Backend> = lowered.backends.iter().map(backend).collect();
+    let aliases: Vec<Alias> = lowered.aliases.iter().map(alias).collect();
+    construct::config(ConfigParts {
+        default_policy: config.default_policy,
+        default_alias: opt(config.default_alias.as_ref()),
+        credentials: Cow::Owned(credentials),
+        backends: Cow::Owned(backends),
+        aliases: Cow::Owned(aliases),
+        env_vars: Cow::Owned(lowered.env_vars.iter().map(|v| owned(v)).collect()),
+    })
+}
+
+fn credential(c: &model::Credential) -> Credential {
+    let command = c.command.as_ref().map_or_else(Vec::new, |argv| {
+        argv.value.iter().map(|a| owned(a)).collect()
+    });
+    construct::credential(CredentialParts {
+        name: owned(&c.name.value),
+        kind: c.kind,
+        api_key_env: opt(c.api_key_env.as_ref()),
+        secret: opt(c.secret.as_ref()),
+        path: opt(c.path.as_ref()),
+        command: Cow::Owned(command),
+    })
+}
+
+fn backend(lb: &LoweredBackend<'_>) -> Backend {
+    let b = lb.backend;
+    construct::backend(BackendParts {
+        name: owned(&b.name.value),
+        kind: b.kind.value,
+        base_url: owned(&b.base_url.value),
+        credential_ref: opt(b.credential_ref.as_ref()),
+        credential: lb.credential,
+        hosting: b.hosting,
+        model: opt(b.model.as_ref()),
+        provider: lb.provider.map(Cow::Borrowed),
+        ops: Cow::Owned(b.ops.iter().map(|o| o.value).collect()),
+        features: Cow::Owned(b.features.iter().map(|f| owned(&f.value)).collect()),
+        transports: Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
+        weight: b.weight,
+        priority: b.priority,
+    })
+}
+
+fn alias(la: &LoweredAlias<'_>) -> Alias {
+    let a = la.alias;
+    construct::alias(AliasParts {
+        name: owned(&a.name.value),
+        model: owned(&a.model.value),
+        secret: opt(a.secret.as_ref()),
+        backend: opt(a.backend.as_ref()),
+        candidates: Cow::Owned(la.candidates.clone()),
+        position: la.position,
+    })
 }
 
 #[cfg(test)]
@@ -211,6 +206,12 @@ fast = "openai/gpt-5-nano"
         .expect("valid");
         let names: Vec<&str> = config.aliases().iter().map(Alias::name).collect();
         assert_eq!(names, ["fast", "smart"]);
+        let positions: Vec<u32> = config.aliases().iter().map(Alias::position).collect();
+        assert_eq!(
+            positions,
+            [0, 1],
+            "each alias knows its index in the sorted list"
+        );
         assert_eq!(
             config.alias("SMART").map(Alias::candidates),
             Some(&[0u32][..])

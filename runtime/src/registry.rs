@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use llmcfg_core::vocab::{backend_serves_model, is_alias_name, is_secret_name, split_model};
 use serde::{Deserialize, Serialize};
 
-use crate::config::construct;
+use crate::config::construct::{self, AliasParts};
 use crate::error::RegistryError;
 use crate::{Alias, Config};
 
@@ -137,21 +137,24 @@ impl Registry {
                     .map(|(i, _)| i)
                     .collect(),
             };
-            let full = format!("{provider}/{model}");
-            aliases.push(construct::alias(
-                Cow::Owned(lower),
-                Cow::Owned(full),
-                entry.secret.map(Cow::Owned),
-                entry.backend.map(Cow::Owned),
-                Cow::Owned(candidates),
-            ));
+            aliases.push(AliasParts {
+                name: Cow::Owned(lower),
+                model: Cow::Owned(format!("{provider}/{model}")),
+                secret: entry.secret.map(Cow::Owned),
+                backend: entry.backend.map(Cow::Owned),
+                candidates: Cow::Owned(candidates),
+                position: 0,
+            });
         }
-        aliases.sort_by(|a, b| a.name().cmp(b.name()));
-        if aliases.windows(2).any(|w| w[0].name() == w[1].name()) {
+        aliases.sort_by(|a, b| a.name.cmp(&b.name));
+        if aliases.windows(2).any(|w| w[0].name == w[1].name) {
             return Err(invalid("two aliases differ only in case"));
         }
         let registry = Registry {
-            aliases,
+            aliases: (0u32..)
+                .zip(aliases)
+                .map(|(position, parts)| construct::alias(AliasParts { position, ..parts }))
+                .collect(),
             default: parsed.default.map(|d| d.to_ascii_lowercase()),
         };
         if let Some(default) = &registry.default
@@ -200,16 +203,17 @@ pub(crate) fn snapshot_json(config: &Config, registry: &Registry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::construct::ConfigParts;
     use std::borrow::Cow::Borrowed as B;
 
-    static CONFIG: Config = construct::config(
-        crate::Policy::WeightedRandom,
-        None,
-        B(&[]),
-        B(&[]),
-        B(&[]),
-        B(&[]),
-    );
+    static CONFIG: Config = construct::config(ConfigParts {
+        default_policy: crate::Policy::WeightedRandom,
+        default_alias: None,
+        credentials: B(&[]),
+        backends: B(&[]),
+        aliases: B(&[]),
+        env_vars: B(&[]),
+    });
 
     #[test]
     fn names_are_lowercased_and_sorted() {
@@ -217,6 +221,8 @@ mod tests {
         let r = Registry::parse(json, &CONFIG).expect("valid");
         let names: Vec<_> = r.aliases.iter().map(Alias::name).collect();
         assert_eq!(names, ["abc", "zed"]);
+        let positions: Vec<_> = r.aliases.iter().map(Alias::position).collect();
+        assert_eq!(positions, [0, 1]);
         assert_eq!(r.alias("ZED").map(Alias::model), Some("openai/o3"));
         assert_eq!(r.default.as_deref(), Some("zed"));
     }

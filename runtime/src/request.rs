@@ -14,6 +14,8 @@ use crate::{Alias, Backend, BackendKind, Hosting, Op, Transport};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Request<'a> {
     pub(crate) model: Option<&'a str>,
+    /// The typed constant `model` came from, whose position saves the search.
+    pub(crate) alias: Option<&'a Alias>,
     pub(crate) op: Option<Op>,
     features: &'a [&'a str],
     transports: &'a [Transport],
@@ -24,6 +26,7 @@ impl<'a> Request<'a> {
     pub const fn new() -> Self {
         Self {
             model: None,
+            alias: None,
             op: None,
             features: &[],
             transports: &[],
@@ -32,6 +35,14 @@ impl<'a> Request<'a> {
     /// Asks for an alias (case-insensitive) or a raw `provider/model`.
     pub const fn model(mut self, model: &'a str) -> Self {
         self.model = Some(model);
+        self.alias = None;
+        self
+    }
+    /// Asks for a typed alias constant (`aliases::FAST`): resolved without a search when it
+    /// belongs to the resolver's config, else by its name.
+    pub fn alias(mut self, alias: &'a Alias) -> Self {
+        self.model = Some(alias.name());
+        self.alias = Some(alias);
         self
     }
     /// Requires a backend serving `op`.
@@ -80,7 +91,7 @@ impl<'a> From<Option<&'a str>> for Request<'a> {
 /// A generated alias constant: `resolver.resolve(aliases::FAST)`.
 impl<'a> From<&'a Alias> for Request<'a> {
     fn from(alias: &'a Alias) -> Self {
-        Request::new().model(alias.name())
+        Request::new().alias(alias)
     }
 }
 
@@ -300,14 +311,24 @@ mod tests {
         assert_eq!(req.requested_model(), Some("fast"));
         let req: Request<'_> = None.into();
         assert_eq!(req, Request::new());
-        let alias = crate::config::construct::alias(
-            std::borrow::Cow::Borrowed("fast"),
-            std::borrow::Cow::Borrowed("openai/gpt-5-nano"),
+        use crate::config::construct::{self, AliasParts};
+        use std::borrow::Cow::Borrowed as B;
+        let alias = construct::alias(AliasParts {
+            name: B("fast"),
+            model: B("openai/gpt-5-nano"),
+            secret: None,
+            backend: None,
+            candidates: B(&[]),
+            position: 0,
+        });
+        let typed = Request::from(&alias);
+        assert_eq!(typed.requested_model(), Some("fast"));
+        assert!(typed.alias.is_some_and(|a| std::ptr::eq(a, &alias)));
+        assert_eq!(
+            typed.model("slow").alias,
             None,
-            None,
-            std::borrow::Cow::Borrowed(&[]),
+            "a string request drops the constant"
         );
-        assert_eq!(Request::from(&alias).requested_model(), Some("fast"));
         let req = Request::new().op(Op::Embeddings).features(&["x"]);
         assert_eq!(req.needs().op, Some(Op::Embeddings));
     }

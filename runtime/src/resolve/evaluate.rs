@@ -39,7 +39,7 @@ pub(super) struct Evaluation<'a> {
 impl<'c> Resolver<'c> {
     /// The dispatch: the target of `request` and its candidates.
     pub(super) fn plan<'a>(&'a self, request: &Request<'a>) -> Result<Plan<'a>, ResolveError> {
-        let target = self.target(request.model)?;
+        let target = self.target(request.model, request.alias)?;
         Ok(Plan {
             needs: request.needs(),
             alias_secret: target.alias.and_then(Alias::secret),

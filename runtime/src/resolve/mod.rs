@@ -178,7 +178,7 @@ impl<'c> Resolver<'c> {
 
     /// Looks an alias up: transported entries first, then the config's.
     pub fn alias(&self, name: &str) -> Option<&Alias> {
-        self.find_alias(name).map(|(a, _)| a)
+        self.find_alias(name, None).map(|(a, _)| a)
     }
 
     /// The default alias: the registry's `default`, else the config's `default_alias`.
@@ -325,25 +325,27 @@ pub(crate) fn referenced_vars<'a>(config: &'a Config, transported: &'a [Alias]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::construct::{self, AliasParts, ConfigParts};
     use crate::{Policy, Selection};
     use std::borrow::Cow::Borrowed as B;
     use std::collections::BTreeMap;
 
-    static ALIASES: &[Alias] = &[crate::config::construct::alias(
-        B("fast"),
-        B("openai/gpt-5-nano"),
-        None,
-        None,
-        B(&[]),
-    )];
-    static CONFIG: Config = crate::config::construct::config(
-        Policy::WeightedRandom,
-        None,
-        B(&[]),
-        B(&[]),
-        B(ALIASES),
-        B(&[]),
-    );
+    static ALIASES: &[Alias] = &[construct::alias(AliasParts {
+        name: B("fast"),
+        model: B("openai/gpt-5-nano"),
+        secret: None,
+        backend: None,
+        candidates: B(&[]),
+        position: 0,
+    })];
+    static CONFIG: Config = construct::config(ConfigParts {
+        default_policy: Policy::WeightedRandom,
+        default_alias: None,
+        credentials: B(&[]),
+        backends: B(&[]),
+        aliases: B(ALIASES),
+        env_vars: B(&[]),
+    });
 
     #[test]
     fn resolver_is_shareable_across_threads() {

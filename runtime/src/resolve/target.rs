@@ -25,8 +25,9 @@ pub(super) struct Target<'a> {
 
 impl<'c> Resolver<'c> {
     /// The alias named `name` (ASCII case ignored) and its round-robin slot: transported
-    /// entries first, then the config's.
-    pub(super) fn find_alias(&self, name: &str) -> Option<(&Alias, usize)> {
+    /// entries first, then the config's. `typed` is the constant `name` came from: when the
+    /// config's alias at its position is that constant (or has its name), no search is made.
+    pub(super) fn find_alias(&self, name: &str, typed: Option<&Alias>) -> Option<(&Alias, usize)> {
         let transported = &self.registry.aliases;
         if !transported.is_empty()
             && let Ok(i) = transported.binary_search_by(|a| cmp_ignore_ascii_case(a.name(), name))
@@ -36,6 +37,14 @@ impl<'c> Resolver<'c> {
                 .map(|a| (a, self.config.aliases().len() + i));
         }
         let aliases = self.config.aliases();
+        if let Some(typed) = typed {
+            let i = typed.position() as usize;
+            if let Some(a) = aliases.get(i)
+                && (std::ptr::eq(a, typed) || a.name() == name)
+            {
+                return Some((a, i));
+            }
+        }
         let i = aliases
             .binary_search_by(|a| cmp_ignore_ascii_case(a.name(), name))
             .ok()?;
@@ -63,9 +72,10 @@ impl<'c> Resolver<'c> {
     fn interpret<'a>(
         &'a self,
         requested: &'a str,
+        typed: Option<&'a Alias>,
         selection: Selection,
     ) -> Result<Target<'a>, ResolveError> {
-        if let Some((alias, slot)) = self.find_alias(requested) {
+        if let Some((alias, slot)) = self.find_alias(requested, typed) {
             return Ok(self.alias_target(alias, slot, selection));
         }
         let Some((provider, model_name)) = split_model(requested).filter(|(p, _)| !p.is_empty())
@@ -120,10 +130,12 @@ impl<'c> Resolver<'c> {
     }
 
     /// Model selection: explicit → `LLMCFG_DEFAULT_MODEL` → default alias → only alias. An
-    /// explicit model is trimmed, as `LLMCFG_DEFAULT_MODEL` is.
+    /// explicit model is trimmed, as `LLMCFG_DEFAULT_MODEL` is; `typed` is the alias constant
+    /// it came from, if any.
     pub(super) fn target<'a>(
         &'a self,
         requested: Option<&'a str>,
+        typed: Option<&'a Alias>,
     ) -> Result<Target<'a>, ResolveError> {
         if let Some(requested) = requested.map(str::trim) {
             if requested.is_empty() {
@@ -131,19 +143,19 @@ impl<'c> Resolver<'c> {
                     known: self.alias_names(),
                 });
             }
-            return self.interpret(requested, Selection::Explicit);
+            return self.interpret(requested, typed, Selection::Explicit);
         }
         match &self.default_model {
-            DefaultModel::Set(model) => return self.interpret(model, Selection::EnvDefault),
+            DefaultModel::Set(model) => return self.interpret(model, None, Selection::EnvDefault),
             DefaultModel::Blank => return Err(ResolveError::BlankDefaultModel),
             DefaultModel::NotUnicode => return Err(ResolveError::DefaultModelNotUnicode),
             DefaultModel::Unset => {}
         }
         if let Some(default) = &self.registry.default {
-            return self.interpret(default, Selection::RegistryDefault);
+            return self.interpret(default, None, Selection::RegistryDefault);
         }
         if let Some(default) = self.config.default_alias() {
-            return self.interpret(default, Selection::DefaultAlias);
+            return self.interpret(default, None, Selection::DefaultAlias);
         }
         if self.visible_aliases == 1 {
             let only = self

@@ -9,8 +9,8 @@ use std::path::Path;
 use llmcfg::__private as p;
 use llmcfg::source::SourceError;
 use llmcfg::{
-    BackendKind, Config, CredentialKind, Hosting, Op, Policy, SecretMap, SecretSource,
-    SecretSourceError, SecretString, Transport,
+    Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, SecretMap,
+    SecretSource, SecretSourceError, SecretString, Transport,
 };
 use llmcfg_core::vocab::{backend_serves_model, provider_of_backend, split_model};
 
@@ -201,22 +201,9 @@ impl Cfg {
 
     /// Builds the runtime config as the macro would: credential indices, provider of each
     /// backend, alias candidates (pinned backend, else every backend serving the model), aliases
-    /// sorted, env vars sorted and deduplicated.
+    /// sorted with their positions, env vars sorted and deduplicated.
     pub fn build(&self) -> Config {
-        let credentials: Vec<_> = self
-            .creds
-            .iter()
-            .map(|c| {
-                p::credential(
-                    s(&c.name),
-                    c.kind,
-                    os(c.env.as_deref()),
-                    os(c.secret.as_deref()),
-                    os(c.path.as_deref()),
-                    Cow::Owned(c.command.iter().map(|a| s(a)).collect()),
-                )
-            })
-            .collect();
+        let credentials: Vec<_> = self.creds.iter().map(Cred::build).collect();
         let providers: Vec<Option<&'static str>> = self
             .backends
             .iter()
@@ -226,73 +213,96 @@ impl Cfg {
             .backends
             .iter()
             .zip(&providers)
-            .map(|(b, prov)| {
-                let cidx = b
-                    .cred
-                    .as_ref()
-                    .and_then(|r| self.creds.iter().position(|c| &c.name == r))
-                    .map(|i| i as u32);
-                p::backend(
-                    s(&b.name),
-                    b.kind,
-                    s(&b.url),
-                    os(b.cred.as_deref()),
-                    cidx,
-                    Hosting::Remote,
-                    os(b.model.as_deref()),
-                    prov.map(Cow::Borrowed),
-                    Cow::Owned(b.ops.clone()),
-                    Cow::Owned(b.features.iter().map(|f| s(f)).collect()),
-                    Cow::Owned(b.transports.clone()),
-                    b.weight,
-                    b.priority,
-                )
-            })
+            .map(|(b, provider)| self.backend(b, *provider))
             .collect();
         let mut aliases: Vec<_> = self
             .aliases
             .iter()
-            .map(|a| {
-                let candidates: Vec<u32> = match &a.backend {
-                    Some(pinned) => self
-                        .backends
-                        .iter()
-                        .position(|b| &b.name == pinned)
-                        .map(|i| i as u32)
-                        .into_iter()
-                        .collect(),
-                    None => {
-                        let (pv, m) = split_model(&a.model).unwrap_or(("", &a.model));
-                        (0u32..)
-                            .zip(self.backends.iter().zip(&providers))
-                            .filter(|(_, (b, prov))| {
-                                backend_serves_model(b.model.as_deref(), **prov, pv, m)
-                            })
-                            .map(|(i, _)| i)
-                            .collect()
-                    }
-                };
-                p::alias(
-                    s(&a.name.to_ascii_lowercase()),
-                    s(&a.model),
-                    os(a.secret.as_deref()),
-                    os(a.backend.as_deref()),
-                    Cow::Owned(candidates),
-                )
-            })
+            .map(|a| self.alias_parts(a, &providers))
             .collect();
-        aliases.sort_by(|a, b| a.name().cmp(b.name()));
+        aliases.sort_by(|a, b| a.name.cmp(&b.name));
+        let aliases = (0u32..)
+            .zip(aliases)
+            .map(|(position, parts)| p::alias(p::AliasParts { position, ..parts }))
+            .collect();
         let mut env_vars: Vec<String> = self.creds.iter().filter_map(|c| c.env.clone()).collect();
         env_vars.sort();
         env_vars.dedup();
-        p::config(
-            self.policy,
-            os(self.default_alias.as_deref()),
-            Cow::Owned(credentials),
-            Cow::Owned(backends),
-            Cow::Owned(aliases),
-            Cow::Owned(env_vars.into_iter().map(Cow::Owned).collect()),
-        )
+        p::config(p::ConfigParts {
+            default_policy: self.policy,
+            default_alias: os(self.default_alias.as_deref()),
+            credentials: Cow::Owned(credentials),
+            backends: Cow::Owned(backends),
+            aliases: Cow::Owned(aliases),
+            env_vars: Cow::Owned(env_vars.into_iter().map(Cow::Owned).collect()),
+        })
+    }
+
+    fn backend(&self, b: &Back, provider: Option<&'static str>) -> Backend {
+        let credential = b
+            .cred
+            .as_ref()
+            .and_then(|r| self.creds.iter().position(|c| &c.name == r))
+            .map(|i| i as u32);
+        p::backend(p::BackendParts {
+            name: s(&b.name),
+            kind: b.kind,
+            base_url: s(&b.url),
+            credential_ref: os(b.cred.as_deref()),
+            credential,
+            hosting: Hosting::Remote,
+            model: os(b.model.as_deref()),
+            provider: provider.map(Cow::Borrowed),
+            ops: Cow::Owned(b.ops.clone()),
+            features: Cow::Owned(b.features.iter().map(|f| s(f)).collect()),
+            transports: Cow::Owned(b.transports.clone()),
+            weight: b.weight,
+            priority: b.priority,
+        })
+    }
+
+    /// An alias's fields; its position is set once the aliases are sorted.
+    fn alias_parts(&self, a: &Al, providers: &[Option<&'static str>]) -> p::AliasParts {
+        let candidates: Vec<u32> = match &a.backend {
+            Some(pinned) => self
+                .backends
+                .iter()
+                .position(|b| &b.name == pinned)
+                .map(|i| i as u32)
+                .into_iter()
+                .collect(),
+            None => {
+                let (pv, m) = split_model(&a.model).unwrap_or(("", &a.model));
+                (0u32..)
+                    .zip(self.backends.iter().zip(providers))
+                    .filter(|(_, (b, prov))| {
+                        backend_serves_model(b.model.as_deref(), **prov, pv, m)
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            }
+        };
+        p::AliasParts {
+            name: s(&a.name.to_ascii_lowercase()),
+            model: s(&a.model),
+            secret: os(a.secret.as_deref()),
+            backend: os(a.backend.as_deref()),
+            candidates: Cow::Owned(candidates),
+            position: 0,
+        }
+    }
+}
+
+impl Cred {
+    fn build(&self) -> Credential {
+        p::credential(p::CredentialParts {
+            name: s(&self.name),
+            kind: self.kind,
+            api_key_env: os(self.env.as_deref()),
+            secret: os(self.secret.as_deref()),
+            path: os(self.path.as_deref()),
+            command: Cow::Owned(self.command.iter().map(|a| s(a)).collect()),
+        })
     }
 }
 
