@@ -91,61 +91,11 @@ impl Registry {
             });
         }
         let parsed: RegistryJson = serde_json::from_str(json).map_err(|e| json_error(&e))?;
-        let mut aliases = Vec::with_capacity(parsed.aliases.len());
-        for (name, entry) in parsed.aliases {
-            let lower = name.to_ascii_lowercase();
-            if !is_alias_name(&lower) {
-                return Err(invalid(
-                    "an alias name is not a valid alias name ([a-z0-9][a-z0-9_-]*)",
-                ));
-            }
-            let name = shown(&name);
-            let Some((provider, model)) = split_model(&entry.model) else {
-                return Err(invalid(format!(
-                    "alias `{name}` has a model without a provider prefix (write provider/model)"
-                )));
-            };
-            if provider.is_empty() || model.is_empty() {
-                return Err(invalid(format!(
-                    "alias `{name}` has a model with an empty part (write provider/model)"
-                )));
-            }
-            if let Some(secret) = &entry.secret
-                && !is_secret_name(secret)
-            {
-                return Err(invalid(format!(
-                    "alias `{name}` links a secret whose name is not a valid secret name"
-                )));
-            }
-            if entry.backend.as_deref().is_some_and(str::is_empty) {
-                return Err(invalid(format!("alias `{name}` has an empty backend")));
-            }
-            let provider = provider.to_ascii_lowercase();
-            let candidates: Vec<u32> = match &entry.backend {
-                Some(pinned) => config
-                    .backends()
-                    .iter()
-                    .position(|b| b.name() == pinned)
-                    .and_then(|i| u32::try_from(i).ok())
-                    .into_iter()
-                    .collect(),
-                None => (0u32..)
-                    .zip(config.backends())
-                    .filter(|(_, b)| {
-                        backend_serves_model(b.model(), b.provider(), &provider, model)
-                    })
-                    .map(|(i, _)| i)
-                    .collect(),
-            };
-            aliases.push(AliasParts {
-                name: Cow::Owned(lower),
-                model: Cow::Owned(format!("{provider}/{model}")),
-                secret: entry.secret.map(Cow::Owned),
-                backend: entry.backend.map(Cow::Owned),
-                candidates: Cow::Owned(candidates),
-                position: 0,
-            });
-        }
+        let mut aliases = parsed
+            .aliases
+            .into_iter()
+            .map(|(name, entry)| alias_parts(name, entry, config))
+            .collect::<Result<Vec<_>, _>>()?;
         aliases.sort_by(|a, b| a.name.cmp(&b.name));
         if aliases.windows(2).any(|w| w[0].name == w[1].name) {
             return Err(invalid("two aliases differ only in case"));
@@ -174,6 +124,65 @@ impl Registry {
             .ok()
             .and_then(|i| self.aliases.get(i))
     }
+}
+
+/// One transported entry checked and turned into alias fields with its candidates; its position
+/// is set once the entries are sorted.
+fn alias_parts(
+    name: String,
+    entry: EntryJson,
+    config: &Config,
+) -> Result<AliasParts, RegistryError> {
+    let lower = name.to_ascii_lowercase();
+    if !is_alias_name(&lower) {
+        return Err(invalid(
+            "an alias name is not a valid alias name ([a-z0-9][a-z0-9_-]*)",
+        ));
+    }
+    let name = shown(&name);
+    let Some((provider, model)) = split_model(&entry.model) else {
+        return Err(invalid(format!(
+            "alias `{name}` has a model without a provider prefix (write provider/model)"
+        )));
+    };
+    if provider.is_empty() || model.is_empty() {
+        return Err(invalid(format!(
+            "alias `{name}` has a model with an empty part (write provider/model)"
+        )));
+    }
+    if let Some(secret) = &entry.secret
+        && !is_secret_name(secret)
+    {
+        return Err(invalid(format!(
+            "alias `{name}` links a secret whose name is not a valid secret name"
+        )));
+    }
+    if entry.backend.as_deref().is_some_and(str::is_empty) {
+        return Err(invalid(format!("alias `{name}` has an empty backend")));
+    }
+    let provider = provider.to_ascii_lowercase();
+    let candidates: Vec<u32> = match &entry.backend {
+        Some(pinned) => config
+            .backends()
+            .iter()
+            .position(|b| b.name() == pinned)
+            .and_then(|i| u32::try_from(i).ok())
+            .into_iter()
+            .collect(),
+        None => (0u32..)
+            .zip(config.backends())
+            .filter(|(_, b)| backend_serves_model(b.model(), b.provider(), &provider, model))
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    Ok(AliasParts {
+        name: Cow::Owned(lower),
+        model: Cow::Owned(format!("{provider}/{model}")),
+        secret: entry.secret.map(Cow::Owned),
+        backend: entry.backend.map(Cow::Owned),
+        candidates: Cow::Owned(candidates),
+        position: 0,
+    })
 }
 
 /// The effective registry (config aliases overridden by transported ones) as JSON: names only.
