@@ -12,7 +12,9 @@ use async_openai::types::chat::{
 };
 use async_openai::types::embeddings::{CreateEmbeddingRequestArgs, CreateEmbeddingResponse};
 use llmcfg::adapter::{AdapterError, openai};
-use llmcfg::call::{CallErrorKind, Classify, FailureClass, Outcome, Target};
+use std::time::Duration;
+
+use llmcfg::call::{CallErrorKind, Classify, Clock, FailureClass, Outcome, Target};
 use llmcfg::{Op, Request};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -34,7 +36,7 @@ async fn chat(
     http: reqwest::Client,
     t: Target<'_>,
 ) -> Result<CreateChatCompletionResponse, openai::Error> {
-    let client = async_openai::Client::with_config(openai::config(&t)?).with_http_client(http);
+    let client = openai::client(&t, http)?;
     Ok(client.chat().create(chat_request(t.model_name())).await?)
 }
 
@@ -143,14 +145,9 @@ fn embedding_usage_is_recorded() {
 }
 
 #[tokio::test]
-async fn rate_limits_server_errors_refused_keys_and_bad_requests_classify() {
+async fn server_errors_and_refused_keys_fail_over_after_one_request_each() {
     let http = reqwest::Client::new();
-    // async-openai drops response headers: a 429 is rate limited, without the Retry-After.
     for (response, class) in [
-        (
-            api_error(429, "rate_limit_exceeded").insert_header("Retry-After", "2"),
-            FailureClass::RateLimited,
-        ),
         (
             ResponseTemplate::new(503).set_body_string("unavailable"),
             FailureClass::ServerError,
@@ -158,8 +155,10 @@ async fn rate_limits_server_errors_refused_keys_and_bad_requests_classify() {
         (api_error(401, "invalid_request_error"), FailureClass::Auth),
     ] {
         let (a, b) = (MockServer::start().await, MockServer::start().await);
+        // `expect(1)`: async-openai's own retries are off, the executor's are the only ones.
         Mock::given(method("POST"))
             .respond_with(response)
+            .expect(1)
             .mount(&a)
             .await;
         Mock::given(method("POST"))
@@ -186,6 +185,41 @@ async fn rate_limits_server_errors_refused_keys_and_bad_requests_classify() {
         );
         assert_eq!(called.attempts[0].retry_after, None);
     }
+}
+
+#[tokio::test]
+async fn a_429_waits_its_retry_after_on_the_clock_and_a_400_stops_the_call() {
+    let http = reqwest::Client::new();
+    let a = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(api_error(429, "rate_limit_exceeded").insert_header("Retry-After", "2"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&a)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(answer())
+        .expect(1)
+        .mount(&a)
+        .await;
+    let cfg = config(&[B("a", "openai_chat_completion", &a.uri(), "openai/m1", 1)]);
+    let (exec, clock) = executor(cfg, llmcfg::call::StaticPlan::default());
+    let (real, before) = (std::time::Instant::now(), clock.now());
+    let called = exec
+        .call("a0", |t| chat(http.clone(), t))
+        .await
+        .expect("retried");
+    let first = &called.attempts[0];
+    assert_eq!(first.outcome, Outcome::Failed(FailureClass::RateLimited));
+    assert_eq!(first.retry_after, Some(Duration::from_secs(2)));
+    assert_eq!(first.status, Some(429));
+    assert_eq!(called.attempts[1].waited, Duration::from_secs(2));
+    assert!(clock.now() - before >= Duration::from_secs(2));
+    assert!(
+        real.elapsed() < Duration::from_secs(2),
+        "no real sleep, here or in async-openai"
+    );
+
     let a = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(api_error(400, "invalid_request_error"))

@@ -1,9 +1,9 @@
 //! async-openai (feature `async-openai`): an [`OpenAIConfig`] from a [`Destination`],
 //! [`Classify`] for [`OpenAIError`] and [`Usage`] for its chat and embedding responses.
 //!
-//! Build a client per attempt from the attempt's target (cheap: pass one `reqwest::Client`
-//! with [`Client::with_http_client`](async_openai::Client::with_http_client) to share its
-//! connections), and set the request's `model` to [`Target::model_name`](crate::call::Target::model_name):
+//! Build a client per attempt with [`client`] (cheap: it shares the `reqwest::Client` you
+//! pass, and its connections), and set the request's `model` to
+//! [`Target::model_name`](crate::call::Target::model_name):
 //!
 //! ```no_run
 //! use async_openai::types::chat::{
@@ -18,8 +18,7 @@
 //!     .call("fast", |target| {
 //!         let http = http.clone();
 //!         async move {
-//!             let client = async_openai::Client::with_config(openai::config(&target)?)
-//!                 .with_http_client(http);
+//!             let client = openai::client(&target, http)?;
 //!             let request = CreateChatCompletionRequestArgs::default()
 //!                 .model(target.model_name())
 //!                 .messages([ChatCompletionRequestUserMessageArgs::default()
@@ -36,19 +35,29 @@
 //! # }
 //! ```
 //!
-//! async-openai keeps no response headers in its errors, so a 429 through it is retried after
-//! the executor's backoff, not after the backend's `Retry-After`; the
-//! [`reqwest`](super::reqwest) adapter honours it.
+//! # Retries
+//!
+//! async-openai's default transport retries 429 and 5xx answers itself (three times, sleeping
+//! between them), under the executor's own retries and failover. [`client`] installs a
+//! transport without those retries, so the executor's policy is the only one, and it turns a
+//! failure answer that carries `Retry-After` into an [`HttpStatus`] error (in
+//! [`OpenAIError::Boxed`]), so the executor waits what the backend asked. A failure answer
+//! without `Retry-After` stays async-openai's `ApiError`, with the backend's message.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
+use async_openai::middleware::{HttpRequestFactory, ReqwestService};
 use async_openai::types::chat::{CreateChatCompletionResponse, CreateChatCompletionStreamResponse};
 use async_openai::types::embeddings::CreateEmbeddingResponse;
 use reqwest::header::HeaderValue;
 
 use super::{AdapterError, Destination};
 use crate::BackendKind;
-use crate::call::{Classify, Failure, FailureClass, Usage};
+use crate::call::{Classify, Failure, FailureClass, HttpStatus, Usage, status_of};
 
 /// The config of an async-openai client for the destination: its base URL and key, and
 /// nothing from the process environment (`OpenAIConfig::new` would read `OPENAI_API_KEY`,
@@ -100,6 +109,46 @@ impl Classify for Error {
     }
 }
 
+/// An async-openai client for the destination ([`config`]) over `http`, without
+/// async-openai's own retries (see [Retries](self#retries)).
+pub fn client(
+    to: &(impl Destination + ?Sized),
+    http: reqwest::Client,
+) -> Result<async_openai::Client<OpenAIConfig>, AdapterError> {
+    let config = config(to)?;
+    Ok(async_openai::Client::build(http.clone(), config)
+        .with_http_service(Transport(ReqwestService::new(http))))
+}
+
+/// The plain reqwest transport, with `Retry-After` kept for the executor.
+#[derive(Clone, Debug)]
+struct Transport(ReqwestService);
+
+type Answer = Pin<Box<dyn Future<Output = Result<reqwest::Response, OpenAIError>> + Send>>;
+
+impl tower_service::Service<HttpRequestFactory> for Transport {
+    type Response = reqwest::Response;
+    type Error = OpenAIError;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), OpenAIError>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: HttpRequestFactory) -> Answer {
+        let answer = self.0.call(request);
+        Box::pin(async move {
+            let response = answer.await?;
+            match status_of(&response) {
+                Some(status) if status.retry_after.is_some() => {
+                    Err(OpenAIError::Boxed(Box::new(status)))
+                }
+                _ => Ok(response),
+            }
+        })
+    }
+}
+
 impl Classify for OpenAIError {
     fn classify(&self) -> Failure {
         // Other features of async-openai (enabled elsewhere in the build) add variants.
@@ -108,6 +157,10 @@ impl Classify for OpenAIError {
             OpenAIError::Reqwest(e) => e.classify(),
             OpenAIError::ApiError(e) => Failure::from_status(e.status_code.as_u16(), None),
             OpenAIError::InvalidArgument(_) => Failure::new(FailureClass::BadRequest),
+            OpenAIError::Boxed(e) => match e.downcast_ref::<HttpStatus>() {
+                Some(status) => status.classify(),
+                None => Failure::new(FailureClass::Other),
+            },
             _ => Failure::new(FailureClass::Other),
         }
     }
