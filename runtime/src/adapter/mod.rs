@@ -1,10 +1,10 @@
 //! The resolved target in the clients Rust applications already use: where each backend kind
 //! takes each op ([`route`]), the body's `model` ([`with_model`]), and per client:
 //!
-//! - [`reqwest`](self::reqwest) (feature `reqwest`): a ready `reqwest::RequestBuilder` with the
+//! - `reqwest` (feature `reqwest`): a ready `reqwest::RequestBuilder` with the
 //!   backend kind's path and auth, a one-call JSON attempt, and server-sent-event streams;
-//! - [`openai`] (feature `async-openai`): an `async_openai::config::OpenAIConfig` from a target;
-//! - [`genai`](self::genai) (feature `genai`): a `genai::Client` that resolves aliases through
+//! - `openai` (feature `async-openai`): an `async_openai::config::OpenAIConfig` from a target;
+//! - `genai` (feature `genai`): a `genai::Client` that resolves aliases through
 //!   llmcfg, and a `genai::ServiceTarget` from a target.
 //!
 //! Each works on a [`Destination`]: an executor attempt's [`Target`] (the usual case: retries
