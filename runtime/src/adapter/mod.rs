@@ -28,6 +28,19 @@
 //! | | `embeddings` | `/api/embed` | |
 //!
 //! `openai_realtime_ws` speaks a websocket and `stub` nothing: they have no HTTP route.
+//!
+//! With any other HTTP client, the route and the body are all it takes:
+//!
+//! ```
+//! use llmcfg::adapter::{route, with_model};
+//! use llmcfg::{BackendKind, Op};
+//!
+//! let messages = route(BackendKind::AnthropicMessages, Op::ChatCompletions).expect("a route");
+//! assert_eq!(messages.url("https://api.anthropic.com/v1"), "https://api.anthropic.com/v1/messages");
+//! // `model` is the model name (`Resolved::model_name`), never `provider/model`.
+//! let body = with_model(serde_json::json!({"max_tokens": 64, "messages": []}), "claude-sonnet-4");
+//! assert_eq!(body.expect("an object")["model"], "claude-sonnet-4");
+//! ```
 
 #[cfg(feature = "genai")]
 pub mod genai;

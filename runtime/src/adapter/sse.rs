@@ -16,8 +16,11 @@
 //! let body = serde_json::json!({"max_tokens": 256, "messages": [{"role": "user", "content": "Hi"}]});
 //! // Retries and failover until the first event; then the stream is committed to its backend.
 //! let stream = executor.stream("fast", |t| sse::open(&client, t, body.clone())).await?;
-//! let tally = sse::collect(stream).await?;
-//! println!("{} ({:?} tokens out)", tally.text(), tally.output);
+//! match sse::collect(stream).await {
+//!     Ok(tally) => println!("{} ({:?} tokens out)", tally.text(), tally.output),
+//!     // Broke after output was delivered: says how many chunks; not retried.
+//!     Err(broke) => eprintln!("{broke}"),
+//! }
 //! # Ok(())
 //! # }
 //! ```
