@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod adapter;
 pub mod call;
 mod config;
 mod credential;
