@@ -47,7 +47,14 @@ fn assert_success(out: &Output, what: &str) {
 /// The file list of one package, as `cargo package --list` prints it.
 fn packaged_files(name: &str) -> Vec<String> {
     let out = Command::new(env!("CARGO"))
-        .args(["package", "--list", "--allow-dirty", "--offline", "-p", name])
+        .args([
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--offline",
+            "-p",
+            name,
+        ])
         .arg("--manifest-path")
         .arg(workspace_manifest())
         .output()
@@ -70,7 +77,11 @@ fn the_publishable_crates_package_without_network() {
             .path()
             .join("package")
             .join(format!("{name}-{version}.crate"));
-        assert!(tarball.is_file(), "no {} after cargo package", tarball.display());
+        assert!(
+            tarball.is_file(),
+            "no {} after cargo package",
+            tarball.display()
+        );
     }
 }
 

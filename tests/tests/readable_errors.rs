@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 
-use llmcfg::{Config, Resolver, ResolveError, SecretError, SecretMap};
+use llmcfg::{Config, ResolveError, Resolver, SecretError, SecretMap};
 
 const CONFIG: &str = r#"
 [llm]
@@ -86,7 +86,11 @@ fn what_main_prints_through_box_dyn_error_is_no_struct_dump() {
 fn debug_of_an_error_never_shows_a_key_that_is_set() {
     // A key the resolver holds while it reports that another one is missing.
     let (err, boxed) = failure(&[("OPENAI_API_KEY", CANARY)], "smart");
-    for shown in [format!("{err:?}"), format!("{err:#?}"), format!("{boxed:?}")] {
+    for shown in [
+        format!("{err:?}"),
+        format!("{err:#?}"),
+        format!("{boxed:?}"),
+    ] {
         assert!(shown.contains("ANTHROPIC_API_KEY"), "{shown}");
         assert!(!shown.contains(CANARY), "key value in {shown}");
     }
