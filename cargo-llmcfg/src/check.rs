@@ -1,6 +1,7 @@
 //! `cargo llmcfg check`: finds the configs, runs the validator over each and prints the reports
 //! in the requested format.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use crate::output::{Choice, Format};
 use crate::read::ReadError;
 use crate::report;
 use crate::table::{TablePath, parse_table};
+use crate::text::escape_line;
 
 /// `--message-format`.
 const MESSAGE_FORMATS: &[Choice] = &[
@@ -94,12 +96,24 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
             }
         }
     }
-    let out = report::render(
+    let mut out = report::render(
         args.message_format,
         &reports,
         args.deny_warnings,
         unreadable,
     );
+    let clean = unreadable == 0 && reports.iter().all(|r| r.diagnostics.is_empty());
+    if clean && args.message_format == Format::Human {
+        // A clean run names what it checked, so a config that discovery missed is noticed.
+        for (target, report) in targets.iter().zip(&reports) {
+            let _ = writeln!(
+                out,
+                "  {} (found by {})",
+                escape_line(report.source.name()),
+                escape_line(&target.origin.to_string())
+            );
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(out.as_bytes()).is_err() {
         return Ok(crate::exit::USAGE);

@@ -267,6 +267,65 @@ fn metadata_targets(metadata: &Value, dir: &Path, origin: &Origin) -> Result<Vec
         .collect())
 }
 
+/// The `include_llm_config!` calls of the current cargo workspace that embed the file at
+/// `path` (as `Origin::Macro`), so an edit can say which crates must be rebuilt to see it.
+/// Outside a cargo project there are none.
+pub(crate) fn embedding_calls(path: &Path) -> Vec<Origin> {
+    let Ok(metadata) = cargo_metadata::MetadataCommand::new().no_deps().exec() else {
+        return Vec::new();
+    };
+    let wanted = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut out = Vec::new();
+    for package in metadata.workspace_packages() {
+        let Some(dir) = package.manifest_path.parent() else {
+            continue;
+        };
+        let dir = dir.as_std_path();
+        for call in scan::package_calls(dir) {
+            let embedded = dir.join(&call.path);
+            if embedded.canonicalize().unwrap_or(embedded) == wanted {
+                out.push(Origin::Macro {
+                    file: call.file,
+                    line: call.line,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The variable GitHub Actions sets to the checkout root, against which annotations' paths are
+/// resolved.
+const GITHUB_WORKSPACE: &str = "GITHUB_WORKSPACE";
+
+/// A report's file name (relative to the current directory, or absolute) as GitHub annotations
+/// want it: relative to `$GITHUB_WORKSPACE` when that is set and holds the file, else unchanged.
+pub(crate) fn github_path(file: &str) -> String {
+    let workspace = std::env::var_os(GITHUB_WORKSPACE).filter(|w| !w.is_empty());
+    match (workspace, std::env::current_dir()) {
+        (Some(workspace), Ok(cwd)) => relative_to(file, Path::new(&workspace), &cwd),
+        _ => file.to_string(),
+    }
+}
+
+/// `file`, taken relative to `cwd` unless absolute, relative to `root`; unchanged when it is not
+/// below `root`.
+fn relative_to(file: &str, root: &Path, cwd: &Path) -> String {
+    let absolute = cwd.join(file);
+    let rest = absolute
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .or_else(|_| {
+            let canonical = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
+            let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            canonical.strip_prefix(root).map(Path::to_path_buf)
+        });
+    match rest {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_string_lossy().replace('\\', "/"),
+        _ => file.to_string(),
+    }
+}
+
 /// `path` relative to the current directory when it is below it, for reports.
 pub(crate) fn display(path: &Path) -> String {
     let shown = relative(path);
@@ -288,5 +347,31 @@ fn relative(path: &Path) -> PathBuf {
     match canonical.strip_prefix(&canonical_cwd) {
         Ok(rest) => rest.to_path_buf(),
         Err(_) => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_paths_are_relative_to_the_workspace_root() {
+        let root = Path::new("/home/runner/work/app/app");
+        let cwd = root.join("crates/api");
+        assert_eq!(relative_to("llm.toml", root, &cwd), "crates/api/llm.toml");
+        assert_eq!(
+            relative_to("/home/runner/work/app/app/llm.toml", root, &cwd),
+            "llm.toml"
+        );
+    }
+
+    #[test]
+    fn a_file_outside_the_workspace_keeps_its_name() {
+        let root = Path::new("/home/runner/work/app/app");
+        assert_eq!(
+            relative_to("/etc/llm.toml", root, Path::new("/tmp")),
+            "/etc/llm.toml"
+        );
+        assert_eq!(relative_to("llm.toml", root, Path::new("/tmp")), "llm.toml");
     }
 }

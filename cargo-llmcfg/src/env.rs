@@ -1,5 +1,6 @@
-//! `cargo llmcfg env`: the env-var names a config reads and where each is referenced; as text,
-//! JSON, or a `.env` template with empty values. Names only: values are never read.
+//! `cargo llmcfg env`: the env-var names a config reads, where each is referenced and whether it
+//! is set now; as text, JSON, or a `.env` template with empty values. Names only: a value is
+//! only tested for being set, never printed.
 
 use std::collections::BTreeMap;
 
@@ -30,7 +31,8 @@ const ENV_OUTPUTS: &[Choice] = &[
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Lists the credentials' `api_key_env` variables, the standard key variables of providers whose \
-built-in endpoint an alias uses, and the variables the runtime itself reads. Never reads a value.
+built-in endpoint an alias uses, and the variables the runtime itself reads, each marked `set`, \
+`empty` or `not set` in the current environment. Never prints a value.
 
 Example: `cargo llmcfg env -o dotenv > .env.example`")]
 pub(crate) struct EnvArgs {
@@ -58,6 +60,33 @@ const RUNTIME_VARS: &[(&str, &str)] = &[
     ),
     (llmcfg::store::SECRETS_DIR_VAR, "the secret store directory"),
 ];
+
+/// Whether a variable is set in the current environment. The runtime treats a blank value as
+/// unset, so `Empty` is told apart: it is the reason a key "is not set" though `env` lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Set,
+    Empty,
+    Unset,
+}
+
+impl State {
+    fn of(name: &str) -> Self {
+        match std::env::var_os(name) {
+            None => State::Unset,
+            Some(v) if v.to_string_lossy().trim().is_empty() => State::Empty,
+            Some(_) => State::Set,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Set => "set",
+            State::Empty => "empty",
+            State::Unset => "not set",
+        }
+    }
+}
 
 /// Each variable the config reads, with the places that reference it.
 pub(crate) fn references(report: &Report) -> BTreeMap<String, Vec<String>> {
@@ -106,11 +135,15 @@ pub(crate) fn run(args: &EnvArgs) -> Result<u8, Failure> {
         Format::Json => {
             let config: Vec<_> = vars
                 .iter()
-                .map(|(name, refs)| json!({ "name": name, "referenced_at": refs }))
+                .map(|(name, refs)| {
+                    json!({ "name": name, "referenced_at": refs, "state": State::of(name).as_str() })
+                })
                 .collect();
             let runtime: Vec<_> = RUNTIME_VARS
                 .iter()
-                .map(|(name, what)| json!({ "name": name, "purpose": what }))
+                .map(|(name, what)| {
+                    json!({ "name": name, "purpose": what, "state": State::of(name).as_str() })
+                })
                 .collect();
             crate::report::print_json(&json!({
                 "file": report.source.name(),
@@ -142,14 +175,14 @@ pub(crate) fn run(args: &EnvArgs) -> Result<u8, Failure> {
                 );
             }
             for (name, refs) in &vars {
-                println!("{}", escape_line(name));
+                println!("{} ({})", escape_line(name), State::of(name).as_str());
                 for r in refs {
                     println!("    {}", escape_line(r));
                 }
             }
             println!("runtime:");
             for (name, what) in RUNTIME_VARS {
-                println!("    {name}: {what}");
+                println!("    {name} ({}): {what}", State::of(name).as_str());
             }
         }
     }

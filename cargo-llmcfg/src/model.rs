@@ -225,12 +225,15 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
     }
     commit(&target, &name, &text, &doc)?;
     let desc = describe(model, args.secret.as_deref(), args.backend.as_deref());
+    let embedded_by = discover::embedding_calls(&target.path);
     if args.out.json() {
+        let rebuild: Vec<String> = embedded_by.iter().map(ToString::to_string).collect();
         print_json(&json!({
             "file": name,
             "registered": entry_json(&alias, model, args.secret.as_deref(), args.backend.as_deref()),
             "replaced": replaced,
             "default_alias": default,
+            "rebuild_needed_by": rebuild,
         }));
     } else {
         let verb = if replaced { "replaced" } else { "registered" };
@@ -238,8 +241,31 @@ fn register(args: &RegisterArgs) -> Result<u8, Failure> {
         if let Some(d) = default {
             println!("default_alias = \"{d}\" (the first alias)");
         }
+        println!("{}", rebuild_note(&alias, &name, &embedded_by));
     }
     Ok(crate::exit::CLEAN)
+}
+
+/// Says when a rebuild is needed to see `alias`: `include_llm_config!` embeds the file at
+/// compile time, so a crate built before the edit neither has the constant nor resolves the alias.
+fn rebuild_note(alias: &str, file: &str, embedded_by: &[discover::Origin]) -> String {
+    let constant = llmcfg_core::vocab::const_name(alias);
+    let file = escape_line(file);
+    if embedded_by.is_empty() {
+        return format!(
+            "note: a crate that embeds {file} with include_llm_config! sees `{alias}` \
+             (aliases::{constant}) after its next build; Config::load reads it at start-up"
+        );
+    }
+    let calls: Vec<String> = embedded_by
+        .iter()
+        .map(|o| escape_line(&o.to_string()).into_owned())
+        .collect();
+    format!(
+        "rebuild to see `{alias}`: {} embeds {file}, so aliases::{constant} exists after the \
+         next `cargo build` (a binary built before keeps its old aliases)",
+        calls.join(", ")
+    )
 }
 
 /// Puts `entry` under `alias` in the aliases table, keeping an existing entry's decor. Whether

@@ -169,7 +169,7 @@ pub(crate) fn github(report: &Report, diag: &Diagnostic) -> String {
     }
     format!(
         "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&j.file),
+        escape_property(&crate::discover::github_path(&j.file)),
         j.line,
         j.column,
         j.end_line,

@@ -248,3 +248,59 @@ fn concurrent_registers_keep_every_alias() {
     }
     assert!(text.contains("# Our OpenAI endpoint."), "comments kept");
 }
+
+#[test]
+fn register_says_which_crates_must_be_rebuilt_to_see_the_alias() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("src")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("src/main.rs"),
+        "mod llm {\n    llmcfg::include_llm_config!(\"llm.toml\");\n}\n\nfn main() {}\n",
+    )
+    .expect("write");
+    let out = run(
+        dir.path(),
+        &["register", "fast", "--model", "openai/gpt-5-nano"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("model_register_rebuild", stdout(&out));
+    let json = run(
+        dir.path(),
+        &[
+            "register",
+            "smart",
+            "--model",
+            "openai/gpt-4o",
+            "-o",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(
+        v["rebuild_needed_by"],
+        serde_json::json!(["include_llm_config! at src/main.rs:2"])
+    );
+}
+
+#[test]
+fn register_outside_a_crate_says_when_an_embedding_crate_sees_the_alias() {
+    let dir = setup();
+    let out = run(
+        dir.path(),
+        &["register", "my-fast", "--model", "openai/gpt-5-nano"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).ends_with(
+            "note: a crate that embeds llm.toml with include_llm_config! sees `my-fast` \
+             (aliases::MY_FAST) after its next build; Config::load reads it at start-up\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

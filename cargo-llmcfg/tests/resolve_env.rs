@@ -93,10 +93,17 @@ fn resolve_fails_with_reasons_when_nothing_can_serve() {
 }
 
 #[test]
-fn env_lists_names_with_references() {
+fn env_lists_names_with_references_and_marks_those_set_now() {
     let dir = setup();
-    let out = cli(dir.path()).arg("env").output().expect("runs");
+    // OpenAI's key set, Anthropic's blank, the runtime's store dir set by `cli`.
+    let out = cli(dir.path())
+        .env("OPENAI_API_KEY", "sk-canary-env")
+        .env("ANTHROPIC_API_KEY", " ")
+        .arg("env")
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("sk-canary-env"));
     insta::assert_snapshot!("env_human", stdout(&out));
     let dotenv = cli(dir.path())
         .args(["env", "-o", "dotenv"])
@@ -104,10 +111,22 @@ fn env_lists_names_with_references() {
         .expect("runs");
     insta::assert_snapshot!("env_dotenv", stdout(&dotenv));
     let json = cli(dir.path())
+        .env("OPENAI_API_KEY", "sk-canary-env")
+        .env_remove("ANTHROPIC_API_KEY")
         .args(["env", "-o", "json"])
         .output()
         .expect("runs");
+    assert!(!stdout(&json).contains("sk-canary-env"));
     let v: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let states: Vec<&str> = v["variables"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|x| x["state"].as_str())
+        .collect();
+    assert_eq!(states, ["not set", "set"]);
+    assert_eq!(v["runtime"][2]["name"], "LLMCFG_SECRETS_DIR");
+    assert_eq!(v["runtime"][2]["state"], "set");
     let names: Vec<&str> = v["variables"]
         .as_array()
         .expect("array")

@@ -86,7 +86,11 @@ fn set_creates_a_public_secret_by_default() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "Created public secret `openai-creds` with 1 key: OPENAI_API_KEY.\n"
+        format!(
+            "Created public secret `openai-creds` with 1 key: OPENAI_API_KEY.\n\
+             Wrote {} (the secret store at $LLMCFG_SECRETS_DIR).\n",
+            s.dir.join("openai-creds.json").display()
+        )
     );
     no_value(&stdout);
     no_value(&stderr);
@@ -103,7 +107,9 @@ fn set_private_and_the_space_form() {
     s.cmd(&["set", "p", "--private", "--A", VALUE, "--B=two"])
         .assert()
         .success()
-        .stdout("Created private secret `p` with 2 keys: A, B.\n");
+        .stdout(predicate::str::starts_with(
+            "Created private secret `p` with 2 keys: A, B.\nWrote ",
+        ));
     #[cfg(unix)]
     assert_eq!(mode(&s.dir.join("p.json")), 0o600);
     // Options may also follow the assignments.
@@ -120,8 +126,8 @@ fn set_updates_adds_overwrites_and_keeps() {
     let (code, stdout, stderr) = s.run(&["set", "c", "--B", VALUE, "--C=3", "--private"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
-        stdout,
-        "Updated private secret `c`: added C; overwrote B; kept A; made it private (0600).\n"
+        stdout.lines().next(),
+        Some("Updated private secret `c`: added C; overwrote B; kept A; made it private (0600).")
     );
     no_value(&stdout);
     no_value(&stderr);
@@ -137,6 +143,44 @@ fn set_updates_adds_overwrites_and_keeps() {
 }
 
 #[test]
+fn set_names_the_store_it_wrote_to() {
+    let s = store();
+    let (code, stdout, stderr) =
+        s.run(&["set", "openai-creds", &format!("--OPENAI_API_KEY={VALUE}")]);
+    assert_eq!(code, 0, "{stderr}");
+    let shown = stdout.replace(&s.root.display().to_string(), "[TMP]");
+    insta::assert_snapshot!("secrets_set_names_the_store", shown);
+    // Without the variable: the platform's default store, said to be the default.
+    let home = s.root.join("home");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-llmcfg"))
+        .env_remove("LLMCFG_SECRETS_DIR")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .args(["secrets", "set", "d", "--A=1"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(" (the default secret store; $LLMCFG_SECRETS_DIR chooses another).\n"),
+        "{stdout}"
+    );
+    #[cfg(target_os = "linux")]
+    assert!(
+        stdout.contains(&format!(
+            "Wrote {}/.config/llmcfg/secrets/d.json ",
+            home.display()
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn set_json() {
     let s = store();
     let doc = s.json(&["set", "j", &format!("--K={VALUE}"), "-o", "json"]);
@@ -146,6 +190,8 @@ fn set_json() {
     assert_eq!(doc["item"]["visibility"], "public");
     assert_eq!(doc["item"]["keys"], serde_json::json!(["K"]));
     assert!(doc["item"].get("values").is_none());
+    assert_eq!(doc["store"], s.dir.display().to_string());
+    assert_eq!(doc["file"], s.dir.join("j.json").display().to_string());
     no_value(&doc.to_string());
     let doc = s.json(&["set", "j", "-o", "json", "--K=x", "--L=y"]);
     assert_eq!(doc["created"], false);

@@ -189,7 +189,54 @@ fn the_current_package_only_without_workspace() {
         .output()
         .expect("runs");
     assert_eq!(good.status.code(), Some(0));
-    assert_eq!(stdout(&good), "ok: 1 config checked\n");
+    assert_eq!(
+        stdout(&good),
+        "ok: 1 config checked\n  macros/llm.toml (found by --config)\n"
+    );
+}
+
+#[test]
+fn a_clean_check_names_each_file_and_how_it_was_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "src/lib.rs",
+        "mod a {\n    llmcfg::include_llm_config!(\"llm.toml\");\n}\n\
+         mod b {\n    llmcfg::include_llm_config!(\"config/other.toml\");\n}\n",
+    );
+    write(root, "llm.toml", GOOD);
+    write(root, "config/other.toml", GOOD);
+    let out = cli(root).arg("check").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    insta::assert_snapshot!("clean_check_names_files", stdout(&out));
+}
+
+#[test]
+fn github_paths_are_relative_to_github_workspace() {
+    let dir = workspace();
+    // Run from a member, as a workflow step with `working-directory: bare` does.
+    let out = cli(&dir.path().join("bare"))
+        .env("GITHUB_WORKSPACE", dir.path())
+        .args(["check", "--message-format", "github"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("github_relative_to_workspace", stdout(&out));
+    let without = cli(&dir.path().join("bare"))
+        .args(["check", "--message-format", "github"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&without).starts_with("::error file=llm.toml,"),
+        "{}",
+        stdout(&without)
+    );
 }
 
 #[test]

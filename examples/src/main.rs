@@ -107,6 +107,11 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
     print_resolved("aliases::FAST for speech_to_text", &speech);
 
     let server = MockServer::start(&demo_key, 1)?;
+    println!(
+        "sending to a local mock server instead of {}: the demo key is not a real one, so the \
+         demo needs no account, spends nothing and works offline",
+        fast.base_url()
+    );
     let request = ChatRequest::new(&fast, "Say hello.").with_base_url(&server.base_url());
     println!(
         "POST {} (model {}, bearer token attached)",

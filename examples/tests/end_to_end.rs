@@ -109,6 +109,10 @@ fn the_demo_runs_end_to_end() {
     assert!(stdout.contains(CANNED_REPLY), "{stdout}");
     assert!(stdout.contains("authorized: true"), "{stdout}");
     assert!(
+        stdout.contains("sending to a local mock server instead of https://api.openai.com/v1: "),
+        "the demo says why it does not call OpenAI: {stdout}"
+    );
+    assert!(
         !stdout.contains("demo-"),
         "the demo key is never printed: {stdout}"
     );

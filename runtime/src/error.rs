@@ -1,5 +1,10 @@
 //! Errors of model selection and resolution, the reasons a backend is filtered out, and errors
 //! of the registry and of secret reads. Every message says what to do; none carries a key.
+//!
+//! The errors' `Debug` writes their `Display` text (then the causes), as `anyhow` does: a
+//! `fn main() -> Result<(), Box<dyn Error>>` prints a failure with `{:?}`, and a newcomer's
+//! first failure must read as the message with its fixes, not as a struct dump. The fields stay
+//! public for code that wants them.
 
 use std::fmt;
 use std::sync::Arc;
@@ -211,7 +216,7 @@ impl fmt::Display for Filtered {
 }
 
 /// Why a model or backend could not be resolved.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ResolveError {
     /// No model was requested and no default is configured.
@@ -316,8 +321,41 @@ fn list(filtered: &[Filtered]) -> String {
     out
 }
 
+/// Writes `error` as its `Display` text followed by its causes, the way `anyhow` shows an error
+/// with `{:?}`. A cause whose text the message already contains is not repeated.
+pub(crate) fn debug_as_display(
+    error: &(dyn std::error::Error + 'static),
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let message = error.to_string();
+    f.write_str(&message)?;
+    let mut causes = std::iter::successors(error.source(), |e| e.source())
+        .map(|cause| cause.to_string())
+        .filter(|cause| !message.contains(cause.as_str()))
+        .peekable();
+    if causes.peek().is_some() {
+        f.write_str("\n\nCaused by:")?;
+        for cause in causes {
+            write!(f, "\n    {cause}")?;
+        }
+    }
+    Ok(())
+}
+
+macro_rules! debug_is_display {
+    ($($ty:ty),* $(,)?) => {$(
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_as_display(self, f)
+            }
+        }
+    )*};
+}
+
+debug_is_display!(ResolveError, RegistryError, SecretError, SecretSourceError);
+
 /// `LLMCFG_MODEL_REGISTRY` could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegistryError {
     /// The value is not a registry.
@@ -344,7 +382,7 @@ pub enum RegistryError {
 }
 
 /// A secret could not be read by `get_secret` / `secret_environment`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretError {
     /// The name cannot be a secret name.
@@ -385,7 +423,7 @@ pub enum SecretError {
 /// Why a [`SecretSource`](crate::SecretSource) could not read a secret: the source's own typed error (a
 /// `StoreError` of [`crate::store`] for `StoreSecrets`), kept as the `source()` and reachable
 /// with [`SecretSourceError::downcast_ref`]. Like every error here it never carries a value.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Clone, thiserror::Error)]
 #[error(transparent)]
 pub struct SecretSourceError(Arc<dyn std::error::Error + Send + Sync + 'static>);
 
@@ -414,3 +452,35 @@ impl PartialEq for SecretSourceError {
 }
 
 impl Eq for SecretSourceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("the store is locked")]
+    struct Locked(#[source] std::io::Error);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("the store failed: {0}")]
+    struct Failed(#[source] std::io::Error);
+
+    fn busy() -> std::io::Error {
+        std::io::Error::other("resource busy")
+    }
+
+    #[test]
+    fn debug_is_the_message_then_its_causes() {
+        let err = SecretSourceError::new(Locked(busy()));
+        assert_eq!(
+            format!("{err:?}"),
+            "the store is locked\n\nCaused by:\n    resource busy"
+        );
+    }
+
+    #[test]
+    fn debug_does_not_repeat_a_cause_the_message_already_says() {
+        let err = SecretSourceError::new(Failed(busy()));
+        assert_eq!(format!("{err:?}"), "the store failed: resource busy");
+    }
+}

@@ -5,11 +5,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use llmcfg::store::{ExposeSecret, Secret, SecretStore, SecretString, SetOutcome, Visibility};
+use llmcfg::store::{
+    ExposeSecret, SECRETS_DIR_VAR, Secret, SecretStore, SecretString, SetOutcome, Visibility,
+};
 use serde_json::{Value, json};
 
 use crate::failure::Failure;
-use crate::text::plural;
+use crate::text::{escape_line, plural};
 
 /// What a finished command prints. `problems` are secrets it could not read: reported on
 /// stderr (human) or in the JSON body, and they make the command exit 1.
@@ -59,7 +61,8 @@ pub(super) fn set(
         Visibility::Public
     };
     let outcome = store.set(name, assignments, visibility)?;
-    let human = set_text(&outcome);
+    let file = store.secret_path(name)?;
+    let human = format!("{}{}\n", set_text(&outcome), written_to(&file));
     let SetOutcome {
         secret,
         created,
@@ -74,8 +77,25 @@ pub(super) fn set(
         "added": added,
         "overwritten": overwritten,
         "item": item_json(&secret, false),
+        "store": store.dir(),
+        "file": file,
     });
     Ok(Report::of(human, json))
+}
+
+/// `Wrote FILE (the secret store at $LLMCFG_SECRETS_DIR).`: which store a secret went to, since
+/// the variable silently picks another one than the platform default.
+fn written_to(file: &Path) -> String {
+    let from_env = std::env::var_os(SECRETS_DIR_VAR).is_some_and(|d| !d.is_empty());
+    let which = if from_env {
+        format!("the secret store at ${SECRETS_DIR_VAR}")
+    } else {
+        format!("the default secret store; ${SECRETS_DIR_VAR} chooses another")
+    };
+    format!(
+        "Wrote {} ({which}).",
+        escape_line(&file.display().to_string())
+    )
 }
 
 /// `Created public secret `s` with 2 keys: A, B.` / `Updated …: added A; overwrote B; kept C.`

@@ -15,7 +15,8 @@ pub fn cli(dir: &Path) -> Command {
         .env("LLMCFG_SECRETS_DIR", dir.join(".secrets-store"))
         .env_remove("LLMCFG_MODEL_REGISTRY")
         .env_remove("LLMCFG_DEFAULT_MODEL")
-        .env_remove("GITHUB_ACTIONS");
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_WORKSPACE");
     cmd
 }
 
