@@ -163,9 +163,10 @@ pub(crate) fn github(report: &Report, diag: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut message = diag.message.clone();
-    if !diag.help.is_empty() {
-        let _ = write!(message, "\n\nhelp: {}", diag.help);
+    // `json` has the message and help as every format prints them: keys masked.
+    let mut message = j.message.clone();
+    if !j.help.is_empty() {
+        let _ = write!(message, "\n\nhelp: {}", j.help);
     }
     format!(
         "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",

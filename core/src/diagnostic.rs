@@ -182,7 +182,12 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        // A byte order mark is invisible in editors: line 1's columns start after it.
+        let column = self.text[start..offset]
+            .trim_start_matches('\u{feff}')
+            .chars()
+            .count()
+            + 1;
         Location {
             line: line + 1,
             column,
@@ -200,6 +205,13 @@ impl SourceFile {
             .get(line)
             .map_or(self.text.len(), |&next| next);
         self.shown[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The byte offset where 1-based line `line` starts (the text's end past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .map_or(self.text.len(), |&start| start)
     }
 
     /// `offset` moved into the text and back onto a char boundary.

@@ -44,6 +44,8 @@ pub mod render;
 #[cfg(feature = "parse")]
 mod schema;
 #[cfg(feature = "parse")]
+mod snippet;
+#[cfg(feature = "parse")]
 pub mod suggest;
 #[cfg(feature = "parse")]
 mod validate;

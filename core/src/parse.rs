@@ -138,7 +138,7 @@ impl Reader {
             self.wrong_type(key, value, "a string", &format!("`{key} = \"…\"`"));
             return None;
         };
-        if key != "api_key_env" && has_key_prefix(s) {
+        if key != "api_key_env" && holds_secret(s) {
             self.plaintext_secret(key, value.span(), value.span());
             // Treated as absent: later messages would otherwise quote the key.
             return None;
@@ -338,7 +338,7 @@ impl Reader {
                 }
             }
             DeValue::Array(array) => array.iter().for_each(|v| self.scan_secrets(v)),
-            DeValue::String(s) if has_key_prefix(s) => {
+            DeValue::String(s) if holds_secret(s) => {
                 self.plaintext_secret("value", value.span(), value.span());
             }
             _ => {}
@@ -406,6 +406,27 @@ pub(crate) fn is_secret_key(name: &str) -> bool {
         "_passwd",
     ];
     EXACT.contains(&n.as_str()) || SUFFIXES.iter().any(|s| n.ends_with(s))
+}
+
+/// Whether a string value holds a secret anywhere in it: it is key-shaped, a token in it is
+/// (`--token=sk-…`, `https://host/v1?key=sk-…`), or it is a URL with a password in its userinfo.
+pub(crate) fn holds_secret(s: &str) -> bool {
+    has_key_prefix(s) || !crate::snippet::key_tokens(s).is_empty() || url_password(s)
+}
+
+/// Whether `s` is a URL whose userinfo has a password (`https://user:pass@host`). The authority
+/// ends at the first `/`, `?` or `#` after `://` and the userinfo at its last `@`, as URL
+/// parsers read it.
+fn url_password(s: &str) -> bool {
+    let Some(scheme_end) = s.find("://") else {
+        return false;
+    };
+    let rest = &s[scheme_end + 3..];
+    let authority = rest.find(['/', '?', '#']).map_or(rest, |end| &rest[..end]);
+    authority
+        .rfind('@')
+        .and_then(|at| authority[..at].split_once(':'))
+        .is_some_and(|(_, password)| !password.is_empty())
 }
 
 /// Whether a string starts like a provider's API key (`sk-…`, `sk-ant-…`, `gsk_…`, `AIza…`).
@@ -488,6 +509,28 @@ mod tests {
         assert!(!looks_like_key("OPENAI_API_KEY"));
         assert!(!looks_like_key("my_very_long_service_api_key_variable"));
         assert!(!has_key_prefix("sk-short"));
+    }
+
+    #[test]
+    fn secrets_are_found_anywhere_inside_a_string() {
+        let key = "sk-proj-Canary0123456789abcdefXYZ";
+        for s in [
+            format!("--token={key}"),
+            format!("https://api.example.com/v1?api_key={key}"),
+            format!("https://api.example.com/{key}/v1"),
+            "https://user:hunter2@api.example.com/v1".to_string(),
+            key.to_string(),
+        ] {
+            assert!(holds_secret(&s), "{s}");
+        }
+        for s in [
+            "https://user@api.example.com/v1",
+            "https://api.example.com/v1?q=a:b@c",
+            "anthropic/claude-3-5-sonnet-20241022",
+            "vault",
+        ] {
+            assert!(!holds_secret(s), "{s}");
+        }
     }
 
     #[test]

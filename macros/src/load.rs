@@ -44,15 +44,16 @@ relative to the crate root and must be built by cargo"
                 .to_string(),
         );
     };
-    let full: PathBuf = PathBuf::from(manifest_dir).join(relative);
-    let shown = full.display();
+    let root = PathBuf::from(manifest_dir);
+    let full: PathBuf = root.join(relative);
     let Some(absolute) = full.to_str().map(str::to_string) else {
         return Err(format!(
-            "the config path `{shown}` is not valid UTF-8, which `include_bytes!` cannot name\n\
-help: move the config to a path without non-UTF-8 bytes"
+            "the config path is not valid UTF-8 under the crate root `{}`, which \
+`include_bytes!` cannot name\nhelp: move the crate or the config to a path without non-UTF-8 bytes",
+            crate_root(&root)
         ));
     };
-    let text = read_text(&full, written)?;
+    let text = read_text(&full, &located(&root, relative), written)?;
     Ok(File {
         name: written.to_string(),
         absolute,
@@ -64,32 +65,64 @@ help: move the config to a path without non-UTF-8 bytes"
 /// (`/dev/zero`, a log) cannot exhaust the compiler's memory.
 const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads the config at `full` (written as `written`): a regular file only — a FIFO would block
-/// the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
-fn read_text(full: &Path, written: &str) -> Result<String, String> {
+/// The crate root as notes name it: `…/` and its last component. The absolute path would make
+/// the message differ on every machine (and trybuild snapshots with it) and tells the reader
+/// no more than which crate it is.
+fn crate_root(root: &Path) -> String {
+    match root.file_name() {
+        Some(name) => format!("…/{}", name.to_string_lossy()),
+        None => root.display().to_string(),
+    }
+}
+
+/// `written` as found from the crate root, with `.` and `dir/..` steps folded:
+/// ``tests/fail/llm.toml` under the crate root `…/my-crate` ``.
+fn located(root: &Path, written: &Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for part in written.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let folded: PathBuf = parts.iter().collect();
+    let folded = if folded.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        folded.display().to_string()
+    };
+    format!("`{folded}` under the crate root `{}`", crate_root(root))
+}
+
+/// Reads the config at `full` (written as `written`, found at `shown`): a regular file only — a
+/// FIFO would block the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
+fn read_text(full: &Path, shown: &str, written: &str) -> Result<String, String> {
     use std::io::Read as _;
-    let shown = full.display();
     let cannot = |error: std::io::Error| format!("cannot read config file `{written}`: {error}");
     // Checked before opening: opening a FIFO blocks until a writer appears.
     let meta = match std::fs::metadata(full) {
         Ok(meta) => meta,
         Err(error) if error.kind() == ErrorKind::NotFound => {
             return Err(format!(
-                "config file `{written}` not found\nnote: looked for `{shown}`\n{RELATIVE_HELP}"
+                "config file `{written}` not found\nnote: looked for {shown}\n{RELATIVE_HELP}"
             ));
         }
         Err(error) => return Err(cannot(error)),
     };
     if meta.is_dir() {
         return Err(format!(
-            "`{written}` is a directory, not a config file\nnote: it is `{shown}`\n\
+            "`{written}` is a directory, not a config file\nnote: it is {shown}\n\
 help: name the TOML file itself, e.g. `\"{}/llm.toml\"`",
             written.trim_end_matches(['/', '\\'])
         ));
     }
     let not_regular = || {
         format!(
-            "`{written}` is not a regular file (a FIFO, socket or device)\nnote: it is `{shown}`\n\
+            "`{written}` is not a regular file (a FIFO, socket or device)\nnote: it is {shown}\n\
 help: point `include_llm_config!` at the TOML file itself"
         )
     };
@@ -188,6 +221,39 @@ mod tests {
         );
     }
 
+    /// The absolute path differs on every machine and target directory: notes name the path
+    /// from the crate root instead.
+    #[test]
+    fn notes_name_the_path_from_the_crate_root_never_the_absolute_path() {
+        let dir = dir();
+        let absolute = dir.display().to_string();
+        let root = format!(
+            "…/{}",
+            dir.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        );
+        let missing = err(Some(&dir), "./sub/../nope.toml");
+        assert!(
+            missing.contains(&format!(
+                "note: looked for `nope.toml` under the crate root `{root}`"
+            )),
+            "{missing}"
+        );
+        let directory = err(Some(&dir), "sub/");
+        assert!(
+            directory.contains(&format!("note: it is `sub` under the crate root `{root}`")),
+            "{directory}"
+        );
+        for message in [missing, directory] {
+            assert!(!message.contains(&absolute), "{message}");
+        }
+        assert_eq!(
+            located(&dir, Path::new("../x/./llm.toml")),
+            format!("`../x/llm.toml` under the crate root `{root}`")
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn fifos_devices_and_huge_files_are_refused_without_reading() {
@@ -198,7 +264,7 @@ mod tests {
         if made.is_ok_and(|s| s.success()) {
             assert!(err(Some(&dir), "fifo.toml").contains("not a regular file"));
         }
-        let zero = read_text(Path::new("/dev/zero"), "zero.toml");
+        let zero = read_text(Path::new("/dev/zero"), "`zero.toml`", "zero.toml");
         assert!(zero.is_err_and(|e| e.contains("not a regular file")));
         let big = dir.join("big.toml");
         let file = std::fs::File::create(&big).unwrap_or_else(|e| panic!("{e}"));

@@ -47,21 +47,12 @@ pub(crate) fn diagnostics(report: &Report, span: Span, deny_warnings: bool) -> T
 pub(crate) fn text(source: &SourceFile, diag: &Diagnostic) -> String {
     let rendered = llmcfg_core::render::plain(source, diag);
     let head = format!("{}[llmcfg::{}]: ", diag.severity, diag.code);
-    let body = match rendered.strip_prefix(&head) {
+    // `render::plain` has already masked key-shaped tokens and escaped control characters, so
+    // neither a key pasted unquoted nor an escape sequence reaches the compiler's output.
+    match rendered.strip_prefix(&head) {
         Some(rest) => format!("[llmcfg::{}] {rest}", diag.code),
         None => rendered,
-    };
-    // The snippet quotes the file verbatim; a stray control character (an escape sequence
-    // in a comment) must not reach the terminal through the compiler.
-    body.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    }
 }
 
 /// The width of the line-number gutter `render::plain` used, to align an extra note.
@@ -95,5 +86,32 @@ fn warning(text: &str, diag: &Diagnostic, span: Span) -> TokenStream {
             #item
             #use_
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Item 2: a key pasted unquoted after `api_key_env =` is a TOML syntax error whose
+    /// snippet the compile error shows; the key is masked there, and control characters are
+    /// escaped.
+    #[test]
+    fn compile_errors_mask_keys_and_escape_controls() {
+        const KEY: &str = "sk-proj-Canary0123456789abcdefXYZ";
+        let config = format!(
+            "[llm]\n[[llm.credentials]]\nname = \"openai\"\napi_key_env = {KEY}\n# \u{1b}[2J\n"
+        );
+        let report = llmcfg_core::check("llm.toml", &config, &Default::default());
+        let shown: String = report
+            .diagnostics
+            .iter()
+            .map(|d| text(&report.source, d))
+            .collect();
+        assert!(shown.contains("[llmcfg::toml-syntax]"), "{shown}");
+        assert!(shown.contains("api_key_env = *****"), "{shown}");
+        assert!(!shown.contains(KEY) && !shown.contains('\u{1b}'), "{shown}");
+        let tokens = diagnostics(&report, Span::call_site(), true).to_string();
+        assert!(!tokens.contains(KEY), "{tokens}");
     }
 }
