@@ -2,17 +2,28 @@
 //! from the key lookup chain so that the store, which holds [`SecretMap`]s, is a one-way
 //! dependency of the resolver and never imports it back.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use secrecy::SecretString;
 
 use crate::credential::SecretSource;
 use crate::error::SecretSourceError;
 use crate::store::SecretMap;
+use crate::source::{
+    CachedKey, CommandSpec, FileKeyCache, KeyCache, KeyClock, KeyFreshness, SourceError,
+};
 use crate::store::{Secret, SecretStore};
 
-/// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed.
+/// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed, with
+/// key commands cached ([`KeyCache`]) and key files read again only when they change
+/// ([`FileKeyCache`]). Clones share the caches; each [`crate::Resolver`] built without a
+/// secret source has its own.
 #[derive(Clone, Debug, Default)]
 pub struct StoreSecrets {
     dir: Option<PathBuf>,
+    commands: Arc<KeyCache>,
+    files: Arc<FileKeyCache>,
 }
 
 impl StoreSecrets {
@@ -25,7 +36,26 @@ impl StoreSecrets {
     pub fn at(dir: impl Into<PathBuf>) -> Self {
         Self {
             dir: Some(dir.into()),
+            ..Self::default()
         }
+    }
+
+    /// Times the command cache by `clock` instead of the system clock (tests pass a
+    /// [`crate::source::ManualKeyClock`]). Starts an empty cache.
+    pub fn key_clock(mut self, clock: impl KeyClock + 'static) -> Self {
+        self.commands = Arc::new(KeyCache::with_clock(clock));
+        self
+    }
+
+    /// The key of a command credential, through the cache (its TTL and output mode in
+    /// `spec`), and whether it is fresh or served after a failed refresh.
+    pub fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
+        self.commands.get(spec)
+    }
+
+    /// Whether a usable key of `spec`'s command is cached and how fresh, without running it.
+    pub fn command_state(&self, spec: &CommandSpec<'_>) -> Option<KeyFreshness> {
+        self.commands.state(spec)
     }
 }
 
@@ -38,6 +68,16 @@ impl SecretSource for StoreSecrets {
         .map_err(SecretSourceError::new)?;
         let secret = store.get(name).map_err(SecretSourceError::new)?;
         Ok(secret.map(Secret::into_values))
+    }
+
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
+        self.files.read(path)
+    }
+
+    /// The credential's command with the default TTL and one-line output; a credential that
+    /// sets `ttl` or `output` goes through [`StoreSecrets::command_key`].
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
+        self.commands.get(&CommandSpec::new(argv)).map(|c| c.key)
     }
 }
 

@@ -26,11 +26,31 @@ const MAX_PAUSE: Duration = Duration::from_millis(10);
 /// [`MAX_KEY_BYTES`] or a first line holding a control character is an error naming argv\[0\]
 /// and carrying at most the first line of stderr, never stdout and never the arguments.
 pub fn run_key_command(argv: &[&str], timeout: Duration) -> Result<SecretString, SourceError> {
+    let printed = run_capturing(argv, timeout)?;
+    key_from(printed.program, &printed.stdout, printed.stderr)
+}
+
+/// What a command that exited successfully printed.
+pub(super) struct Printed<'a> {
+    /// argv\[0\].
+    pub(super) program: &'a str,
+    /// All of its stdout (at most [`MAX_KEY_BYTES`]), zeroed when dropped.
+    pub(super) stdout: Zeroizing<Vec<u8>>,
+    /// The first line of its stderr.
+    pub(super) stderr: String,
+}
+
+/// Runs `argv` as [`run_key_command`] does and hands back its whole stdout when it succeeded.
+pub(super) fn run_capturing<'a>(
+    argv: &[&'a str],
+    timeout: Duration,
+) -> Result<Printed<'a>, SourceError> {
     let (program, args) = argv.split_first().ok_or(SourceError::CommandEmpty)?;
+    let program: &'a str = *program;
     if program.is_empty() {
         return Err(SourceError::CommandEmpty);
     }
-    let name = || (*program).to_string();
+    let name = || program.to_string();
     let mut cmd = Command::new(program);
     cmd.args(args)
         .stdin(Stdio::null())
@@ -82,7 +102,11 @@ pub fn run_key_command(argv: &[&str], timeout: Duration) -> Result<SecretString,
             kill_group(&mut child);
             Err(SourceError::CommandBackground { program: name() })
         }
-        Ok(Ended::Exited(_)) => key_from(program, &out.buf, stderr),
+        Ok(Ended::Exited(_)) => Ok(Printed {
+            program,
+            stdout: std::mem::take(&mut out.buf),
+            stderr,
+        }),
     }
 }
 

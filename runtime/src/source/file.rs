@@ -13,18 +13,58 @@ use super::{MAX_KEY_BYTES, SourceError};
 ///
 /// Symlinks are followed: Kubernetes secret mounts are symlinks into a `..data` directory.
 pub fn read_key_file(path: &Path) -> Result<SecretString, SourceError> {
-    let unreadable = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            SourceError::FileMissing {
-                path: path.to_path_buf(),
-            }
-        } else {
-            SourceError::FileUnreadable {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            }
+    read_key_file_stamped(path).map(|(key, _)| key)
+}
+
+/// What tells one version of a file from another without reading it: where it is (device and
+/// inode: a Kubernetes symlink swap or an atomic `rename` gives a new one), when it was last
+/// written or changed, and its length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct FileStamp {
+    dev: u64,
+    ino: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+    len: u64,
+}
+
+impl FileStamp {
+    pub(super) fn of(meta: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let (dev, ino, changed) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino(), (meta.ctime(), meta.ctime_nsec()))
+        };
+        #[cfg(not(unix))]
+        let (dev, ino, changed) = (0, 0, (0, 0));
+        Self {
+            dev,
+            ino,
+            modified: meta.modified().ok(),
+            changed,
+            len: meta.len(),
         }
-    };
+    }
+}
+
+/// Why `path` cannot be looked at or read.
+pub(super) fn io_error(path: &Path, e: &std::io::Error) -> SourceError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        SourceError::FileMissing {
+            path: path.to_path_buf(),
+        }
+    } else {
+        SourceError::FileUnreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// [`read_key_file`], with the stamp of the version read (taken from the opened handle, so a
+/// file replaced while it is read is seen as changed next time).
+pub(super) fn read_key_file_stamped(path: &Path) -> Result<(SecretString, FileStamp), SourceError> {
+    let unreadable = |e: std::io::Error| io_error(path, &e);
     let file = open(path).map_err(unreadable)?;
     // The metadata of the opened handle, so the file cannot be swapped after the check.
     let meta = file.metadata().map_err(unreadable)?;
@@ -72,7 +112,7 @@ pub fn read_key_file(path: &Path) -> Result<SecretString, SourceError> {
             path: path.to_path_buf(),
         });
     }
-    Ok(SecretString::from(key))
+    Ok((SecretString::from(key), FileStamp::of(&meta)))
 }
 
 /// Opens without blocking: opening a FIFO for reading blocks until a writer appears unless

@@ -20,15 +20,52 @@
 //!   background process that keeps stdout open after the command exits is reported as such
 //!   (and killed with the group). No thread is left behind: the pipes are read without
 //!   blocking by the calling thread.
+//!
+//! # Caching, expiry and rotation
+//!
+//! The default secret source ([`crate::StoreSecrets`]) puts a [`KeyCache`] in front of key
+//! commands and a [`FileKeyCache`] in front of key files:
+//!
+//! - **command**: a key is reused for its TTL ([`DEFAULT_KEY_TTL`], 5 minutes, unless the
+//!   credential sets one; `0` runs the command on every lookup) without running the command.
+//!   Concurrent lookups with a cold or stale cache run it once and share the answer. When a
+//!   refresh fails, the last good key is served until it expires (see [`KeyCache`]) and
+//!   [`KeyFreshness::Stale`] carries the reason.
+//! - **command, `output = "json"`** ([`CommandOutput::Json`]): the command prints
+//!   `{"api_key": "…", "expires_at": "<RFC 3339>"}` — the shape of AWS's
+//!   `credential_process`, with these two field names. `expires_at` is optional; other fields
+//!   are ignored. The key is refreshed [`EXPIRY_MARGIN`] (60 s) before it expires, and an
+//!   answer that has already expired, or is not that object, is an error naming the program,
+//!   never quoting the output.
+//! - **file**: one `metadata` call per lookup compares the file's identity (device, inode),
+//!   modification and change times and length with those of the copy held; the file is read
+//!   again only when one differs. A Kubernetes secret volume, updated by swapping its `..data`
+//!   symlink, is seen on the next lookup.
+//!
+//! With the `tokio` feature, a lookup that has to run a command or read a file on a worker
+//! thread of a multi-threaded tokio runtime does so in `tokio::task::block_in_place`, so the
+//! worker's other tasks move to another thread meanwhile; a cached key is served without
+//! running anything. (A current-thread runtime has no other thread to move them to: there the
+//! refresh blocks it.)
 
+mod cache;
+mod clock;
 mod command;
+mod expiring;
 mod file;
+mod file_cache;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+pub use cache::{CachedKey, DEFAULT_KEY_TTL, FAILED_REFRESH_PAUSE, KeyCache, KeyFreshness};
+pub use clock::{KeyClock, ManualKeyClock, SystemKeyClock};
 pub use command::run_key_command;
+pub use expiring::{
+    CommandOutput, CommandSpec, EXPIRY_MARGIN, FetchedKey, JsonProblem, fetch_command_key,
+};
 pub use file::read_key_file;
+pub use file_cache::FileKeyCache;
 
 /// Why a file or command could not give a key. Never carries the key, the command's stdout or
 /// its arguments.
@@ -155,6 +192,28 @@ pub enum SourceError {
         /// argv\[0\].
         program: String,
     },
+    /// An `output = "json"` command printed something other than the documented object.
+    #[error(
+        "key command `{program}` printed {problem}: with `output = \"json\"` it prints \
+         {{\"api_key\": \"…\", \"expires_at\": \"<RFC 3339>\"}} (`expires_at` optional)"
+    )]
+    CommandBadJson {
+        /// argv\[0\].
+        program: String,
+        /// What is wrong with it (never its content).
+        problem: JsonProblem,
+    },
+    /// An `output = "json"` command printed a key whose `expires_at` has passed.
+    #[error(
+        "key command `{program}` printed a key that expired at {}: make it print a current one",
+        rfc3339(.expired_at)
+    )]
+    CommandKeyExpired {
+        /// argv\[0\].
+        program: String,
+        /// Its `expires_at`.
+        expired_at: SystemTime,
+    },
     /// Reading the command's output failed.
     #[error("key command `{program}`: cannot read its output: {reason}")]
     CommandIo {
@@ -163,6 +222,10 @@ pub enum SourceError {
         /// The operating system's reason.
         reason: String,
     },
+}
+
+fn rfc3339(at: &SystemTime) -> humantime::Rfc3339Timestamp {
+    humantime::format_rfc3339_seconds(*at)
 }
 
 fn stderr_suffix(stderr: &str) -> String {
@@ -178,3 +241,17 @@ pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest key file or command output accepted (64 KiB).
 pub const MAX_KEY_BYTES: u64 = 64 * 1024;
+
+/// Runs `f`, which may block on a command or a file, without holding up a tokio worker: on a
+/// worker thread of a multi-threaded runtime the worker's other tasks are handed to another
+/// thread while `f` runs. Anywhere else `f` simply runs.
+pub(crate) fn off_async_workers<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(feature = "tokio")]
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        // `block_in_place` panics on a current-thread runtime, which has no thread to spare.
+        if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+            return tokio::task::block_in_place(f);
+        }
+    }
+    f()
+}
