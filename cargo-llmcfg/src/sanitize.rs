@@ -43,12 +43,12 @@ fn escaped_diagnostic(d: &Diagnostic, map: &OffsetMap) -> Diagnostic {
     out.message = escape_controls(&d.message).into_owned();
     out.label = escape_controls(&d.label).into_owned();
     out.help = escape_controls(&d.help).into_owned();
-    out.span = map.span(&d.span);
+    out.span = map.span(d.span);
     for (rel, orig) in out.related.iter_mut().zip(&d.related) {
         rel.message = escape_controls(&orig.message).into_owned();
-        rel.span = map.span(&orig.span);
+        rel.span = map.span(orig.span);
     }
-    out.secret = d.secret.as_ref().map(|s| map.span(s));
+    out.secret = d.secret.map(|s| map.span(s));
     out
 }
 
@@ -89,10 +89,10 @@ impl OffsetMap {
         offset + i.checked_sub(1).map_or(0, |j| self.shifts[j].1)
     }
 
-    fn span(&self, span: &Span) -> Span {
+    fn span(&self, span: Span) -> Span {
         let start = self.offset(span.start);
         let end = self.offset(span.end.max(span.start));
-        start..end
+        Span::new(start, end)
     }
 }
 
@@ -116,8 +116,7 @@ mod tests {
         let clean = sanitized(&report);
         assert!(matches!(clean, Cow::Owned(_)));
         let d = &clean.diagnostics[0];
-        let span = d.span.clone();
-        assert_eq!(&clean.source.text()[span.start..span.end], "x");
+        assert_eq!(&clean.source.text()[d.span.range()], "x");
         assert_eq!(d.message, "bad `\\u{1b}[31m`");
         assert_eq!(clean.source.name(), "a\\u{1b}.toml");
         let out = llmcfg_core::render::plain(&clean.source, d);

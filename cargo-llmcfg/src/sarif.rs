@@ -215,7 +215,7 @@ fn related_location(
     source: &SourceFile,
     uri: &str,
     id: usize,
-    span: &Span,
+    span: Span,
     message: &str,
 ) -> RelatedLocation {
     let start = source.location(span.start);
@@ -259,7 +259,7 @@ fn result(report: &Report, uri: &str, d: &Diagnostic) -> SarifResult {
             .related
             .iter()
             .enumerate()
-            .map(|(i, rel)| related_location(&report.source, uri, i, &rel.span, &rel.message))
+            .map(|(i, rel)| related_location(&report.source, uri, i, rel.span, &rel.message))
             .collect(),
         rule_id: d.code.as_str(),
         rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),

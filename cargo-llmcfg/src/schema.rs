@@ -1,8 +1,11 @@
 //! `cargo llmcfg schema`: a draft-07 JSON Schema of the config file for editors (taplo's
-//! `#:schema` header), built from the core vocabulary so its enums cannot drift from the rules.
+//! `#:schema` header). Its properties are the key declarations of `llmcfg_core::keys` and its
+//! enums the core vocabulary, so neither can drift from what `check` accepts; only the rules
+//! across keys (what each kind requires) are written here.
 
 use clap::Args;
-use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+use llmcfg_core::keys::{self, Key, Table, Text, Ty};
+use llmcfg_core::vocab::{BackendKind, CredentialKind};
 use serde_json::{Map, Value, json};
 
 /// Arguments of `cargo llmcfg schema`.
@@ -30,63 +33,114 @@ pub(crate) fn run(args: &SchemaArgs) -> u8 {
     crate::exit::CLEAN
 }
 
-fn words(iter: impl Iterator<Item = &'static str>) -> Value {
-    Value::Array(iter.map(|w| json!(w)).collect())
+fn words(iter: impl IntoIterator<Item = &'static str>) -> Value {
+    Value::Array(iter.into_iter().map(|w| json!(w)).collect())
 }
 
-const ENV_NAME: &str = "^[A-Za-z_][A-Za-z0-9_]*$";
-const ENTRY_NAME: &str = "^[A-Za-z0-9][A-Za-z0-9_./-]*$";
-const ALIAS_NAME: &str = "^[a-z0-9][a-z0-9_-]*$";
-const SECRET_NAME: &str = "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$";
-const MODEL: &str = "^[^/]+/.+$";
-
-fn uint(max: u64, description: &str) -> Value {
-    json!({ "type": "integer", "minimum": 0, "maximum": max, "description": description })
+fn text(t: Text) -> Value {
+    let mut v = json!({ "type": "string" });
+    if let Some(pattern) = t.pattern {
+        v["pattern"] = json!(pattern);
+    }
+    if t.non_empty {
+        v["minLength"] = json!(1);
+    }
+    v
 }
 
-fn list_of(items: Value, description: &str) -> Value {
-    json!({ "type": "array", "items": items, "description": description })
+fn array(items: Value, min_items: u32) -> Value {
+    let mut v = json!({ "type": "array", "items": items });
+    if min_items > 0 {
+        v["minItems"] = json!(min_items);
+    }
+    v
 }
 
-fn ops() -> Value {
-    json!({ "type": "string", "enum": words(Op::words()) })
+fn definition(table: &Table) -> Value {
+    json!({ "$ref": format!("#/definitions/{}", table.id) })
 }
 
-fn transports() -> Value {
-    json!({ "type": "string", "enum": words(Transport::words()) })
+fn default_of(value: keys::Value) -> Value {
+    match value {
+        keys::Value::Bool(b) => json!(b),
+        keys::Value::Int(n) => json!(n),
+        keys::Value::Str(s) => json!(s),
+        keys::Value::Strs(items) => words(items.iter().copied()),
+    }
 }
 
+/// The schema of one declared key: its type, and its doc line and default.
+fn property(key: &Key) -> Value {
+    let mut v = match key.ty {
+        Ty::Str(t) => text(t),
+        Ty::Word(w) => json!({ "type": "string", "enum": words((w.list)()) }),
+        Ty::Bool => json!({ "type": "boolean" }),
+        Ty::Int { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Ty::Duration => json!({ "type": "string", "pattern": keys::DURATION }),
+        Ty::Strs { item, min_items } => array(text(item), min_items),
+        Ty::WordList { words: w, min_items } => array(
+            json!({ "type": "string", "enum": words((w.list)()) }),
+            min_items,
+        ),
+        Ty::Table(t) => object(t),
+        Ty::Tables(t) => json!({ "type": "array", "items": definition(t) }),
+        Ty::Entries(t) => json!({
+            "type": "object",
+            "propertyNames": { "pattern": keys::ALIAS_NAME },
+            "additionalProperties": definition(t),
+        }),
+    };
+    v["description"] = json!(key.doc);
+    if let Some(default) = key.default {
+        v["default"] = default_of(default);
+    }
+    v
+}
+
+/// A declared table: every declared key a property, nothing else allowed.
+fn object(table: &Table) -> Value {
+    let properties: Map<String, Value> = table
+        .keys
+        .iter()
+        .map(|k| (k.name.to_string(), property(k)))
+        .collect();
+    let required: Vec<&str> = table
+        .keys
+        .iter()
+        .filter(|k| k.required)
+        .map(|k| k.name)
+        .collect();
+    let mut v = json!({
+        "type": "object",
+        "description": table.doc,
+        "additionalProperties": false,
+        "properties": properties,
+    });
+    if !required.is_empty() {
+        v["required"] = json!(required);
+    }
+    v
+}
+
+/// A credential: the declared keys, and the ones each kind requires or forbids.
 fn credential() -> Value {
     let kind_is = |kind: CredentialKind| json!({ "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] });
-    json!({
-        "type": "object",
-        "description": "A named source of an API key: the NAME of an env var, never a key.",
-        "additionalProperties": false,
-        "required": ["name"],
-        "properties": {
-            "name": { "type": "string", "pattern": ENTRY_NAME, "description": "Referenced by a backend's `credential_ref`." },
-            "kind": { "type": "string", "enum": words(CredentialKind::words()), "default": "env",
-                      "description": "env: the env var, then the linked secret; file: a secret mount; command: a secret manager's CLI." },
-            "api_key_env": { "type": "string", "pattern": ENV_NAME, "description": "The NAME of the env var holding the key." },
-            "secret": { "type": "string", "pattern": SECRET_NAME, "description": "Secret-store entry to fall back to (kind = \"env\")." },
-            "path": { "type": "string", "minLength": 1, "description": "File holding the key (kind = \"file\")." },
-            "command": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 },
-                         "description": "argv of a secret manager's CLI, run without a shell (kind = \"command\")." },
-        },
-        "allOf": [
-            { "if": kind_is(CredentialKind::File),
-              "then": { "required": ["path"], "not": { "anyOf": [{ "required": ["command"] }, { "required": ["secret"] }] } } },
-            { "if": kind_is(CredentialKind::Command),
-              "then": { "required": ["command"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["secret"] }] } } },
-            { "if": { "anyOf": [{ "not": { "required": ["kind"] } }, kind_is(CredentialKind::Env)] },
-              "then": { "required": ["api_key_env"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["command"] }] } } },
-        ],
-    })
+    let mut v = object(&keys::CREDENTIAL);
+    v["allOf"] = json!([
+        { "if": kind_is(CredentialKind::File),
+          "then": { "required": ["path"], "not": { "anyOf": [{ "required": ["command"] }, { "required": ["secret"] }] } } },
+        { "if": kind_is(CredentialKind::Command),
+          "then": { "required": ["command"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["secret"] }] } } },
+        { "if": { "anyOf": [{ "not": { "required": ["kind"] } }, kind_is(CredentialKind::Env)] },
+          "then": { "required": ["api_key_env"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["command"] }] } } },
+    ]);
+    v
 }
 
+/// A backend: the declared keys, what each kind can serve and use (from the same tables the
+/// validator reads), and `base_url` unless it is a stub.
 fn backend() -> Value {
-    // What each kind can serve and use, from the same tables the validator reads.
-    let per_kind: Vec<Value> = BackendKind::ALL
+    let mut all_of: Vec<Value> = BackendKind::ALL
         .iter()
         .map(|k| {
             json!({
@@ -98,124 +152,28 @@ fn backend() -> Value {
             })
         })
         .collect();
-    let mut all_of = per_kind;
     all_of.push(json!({
         "if": { "not": { "properties": { "kind": { "const": BackendKind::Stub.as_str() } }, "required": ["kind"] } },
         "then": { "required": ["base_url"] },
     }));
-    json!({
-        "type": "object",
-        "description": "A configured endpoint.",
-        "additionalProperties": false,
-        "required": ["name", "kind", "ops"],
-        "properties": {
-            "name": { "type": "string", "pattern": ENTRY_NAME },
-            "kind": { "type": "string", "enum": words(BackendKind::words()), "description": "The wire protocol." },
-            "base_url": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9+.-]*://", "description": "Absolute URL, e.g. https://api.openai.com/v1." },
-            "credential_ref": { "type": "string", "description": "The `name` of a credential; omit for a no-auth backend." },
-            "hosting": { "type": "string", "enum": words(Hosting::words()) },
-            "model": { "type": "string", "minLength": 1, "description": "Binds the backend to one model." },
-            "ops": { "type": "array", "minItems": 1, "items": ops() },
-            "features": list_of(json!({ "type": "string" }), "Features the backend declares, e.g. supports_tools."),
-            "transports": { "type": "array", "items": transports() },
-            "weight": uint(u64::from(u32::MAX), "Weighted selection share (default 100)."),
-            "priority": { "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX, "description": "Tier for the priority policy (default 0)." },
-        },
-        "allOf": all_of,
-    })
+    let mut v = object(&keys::BACKEND);
+    v["allOf"] = Value::Array(all_of);
+    v
 }
 
+/// An alias: the declared table, or the `"provider/model"` shorthand.
 fn alias() -> Value {
     json!({
         "oneOf": [
-            { "type": "string", "pattern": MODEL, "description": "Shorthand for { model = \"provider/model\" }." },
-            {
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["model"],
-                "properties": {
-                    "model": { "type": "string", "pattern": MODEL, "description": "provider/model, e.g. openai/gpt-5-nano." },
-                    "secret": { "type": "string", "pattern": SECRET_NAME },
-                    "backend": { "type": "string", "description": "Pin the alias to a configured backend." },
-                    "ops": { "type": "array", "items": ops() },
-                },
-            },
+            { "type": "string", "pattern": keys::MODEL, "description": "Shorthand for { model = \"provider/model\" }." },
+            object(&keys::ALIAS),
         ],
-    })
-}
-
-fn discovery() -> Value {
-    json!({
-        "type": "object",
-        "additionalProperties": false,
-        "properties": {
-            "ollama": {
-                "type": "object",
-                "description": "Import the models a local Ollama serves.",
-                "additionalProperties": false,
-                "properties": {
-                    "enabled": { "type": "boolean" },
-                    "scope": { "type": "string", "enum": ["serving", "installed"] },
-                    "base_url": { "type": "string" },
-                    "allow_remote": { "type": "boolean" },
-                    "timeout_ms": uint(i64::MAX as u64, "Discovery timeout."),
-                    "max_models": uint(i64::MAX as u64, "At most this many models."),
-                    "allow_models": list_of(json!({ "type": "string" }), "Only these models."),
-                    "deny_models": list_of(json!({ "type": "string" }), "Never these models."),
-                    "name_prefix": { "type": "string" },
-                    "name_conflict": { "type": "string", "enum": ["skip", "overwrite"] },
-                    "default_weight": uint(u64::from(u32::MAX), "Weight of imported backends."),
-                    "default_priority": { "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX },
-                    "default_ops": { "type": "array", "items": ops() },
-                    "default_features": list_of(json!({ "type": "string" }), "Features of imported backends."),
-                    "default_transports": { "type": "array", "items": transports() },
-                },
-            },
-        },
-    })
-}
-
-fn router() -> Value {
-    let n = |d: &str| uint(i64::MAX as u64, d);
-    json!({
-        "type": "object",
-        "description": "Spear's external routing filter.",
-        "additionalProperties": false,
-        "properties": {
-            "enabled": { "type": "boolean" },
-            "addr": { "type": "string", "pattern": "^(|.+:[0-9]+)$", "description": "host:port, or empty for the SMS address." },
-            "decision_timeout_ms": n("Decision timeout budget."),
-            "fail_open": { "type": "boolean" },
-            "max_candidates_sent": n("Max candidates sent."),
-            "max_debug_kv": n("Max debug entries."),
-            "max_inflight_total": n("Max in-flight requests in total."),
-            "per_agent_max_inflight": n("Max in-flight requests per agent."),
-            "content_fetch_enabled": { "type": "boolean" },
-            "content_fetch_max_bytes": n("Max payload bytes forwarded."),
-        },
     })
 }
 
 /// The schema of the llm table itself.
 pub(crate) fn llm_table() -> Value {
-    json!({
-        "type": "object",
-        "description": "LLM credentials, backends and model aliases (llmcfg).",
-        "additionalProperties": false,
-        "properties": {
-            "default_policy": { "type": "string", "enum": words(Policy::words()), "default": Policy::default().as_str() },
-            "default_alias": { "type": "string", "pattern": ALIAS_NAME },
-            "credentials": { "type": "array", "items": { "$ref": "#/definitions/credential" } },
-            "backends": { "type": "array", "items": { "$ref": "#/definitions/backend" } },
-            "aliases": {
-                "type": "object",
-                "propertyNames": { "pattern": ALIAS_NAME },
-                "additionalProperties": { "$ref": "#/definitions/alias" },
-            },
-            "discovery": discovery(),
-            "router_grpc_filter_stream": router(),
-        },
-    })
+    object(&keys::LLM)
 }
 
 /// The schema of a whole file whose llm table is at dotted `table`.
@@ -242,4 +200,79 @@ pub(crate) fn schema(table: &str) -> Value {
         root_map.extend(inner_map);
     }
     root
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Where the schema describes the table declared as `id`.
+    fn described<'a>(root: &'a Value, id: &str) -> &'a Value {
+        let defs = &root["definitions"];
+        let llm = &defs["llm"]["properties"];
+        match id {
+            "alias" => &defs["alias"]["oneOf"][1],
+            "discovery" => &llm["discovery"],
+            "ollama" => &llm["discovery"]["properties"]["ollama"],
+            "router" => &llm["router_grpc_filter_stream"],
+            other => &defs[other],
+        }
+    }
+
+    /// The keys `docs/keys.md` lists under the section of `heading`.
+    fn documented(docs: &str, heading: &str) -> BTreeSet<String> {
+        let start = format!("\n## `{heading}`\n");
+        let Some((_, section)) = docs.split_once(&start) else {
+            return BTreeSet::new();
+        };
+        let section = section.split("\n## ").next().unwrap_or_default();
+        section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split_once('`').map(|(key, _)| key.to_string()))
+            .collect()
+    }
+
+    /// The reader takes its keys from the same declarations (tested in llmcfg-core); here the
+    /// schema's properties and the docs' rows are checked against them, table by table.
+    #[test]
+    fn schema_docs_and_declarations_list_the_same_keys() {
+        let root = schema(llmcfg_core::DEFAULT_TABLE);
+        let docs = include_str!("../../docs/keys.md");
+        for table in keys::TABLES {
+            let declared: BTreeSet<String> = table.names().map(str::to_string).collect();
+            let properties: BTreeSet<String> = described(&root, table.id)["properties"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            assert_eq!(properties, declared, "schema of `{}`", table.id);
+            assert_eq!(
+                documented(docs, table.heading),
+                declared,
+                "docs/keys.md section `{}`",
+                table.heading
+            );
+        }
+    }
+
+    #[test]
+    fn timeout_is_a_duration_string() {
+        let root = schema(llmcfg_core::DEFAULT_TABLE);
+        let validator = jsonschema::draft7::new(&root).expect("valid schema");
+        let with = |timeout: &str| {
+            let text = format!(
+                "[[llm.backends]]\nname = \"b\"\nkind = \"stub\"\nops = [\"embeddings\"]\ntimeout = {timeout}\n"
+            );
+            let doc: Value = toml::from_str(&text).expect("toml");
+            validator.is_valid(&doc)
+        };
+        assert!(with("\"30s\""));
+        assert!(with("\"1m 30s\""));
+        assert!(!with("30"), "a bare number has no unit");
+        assert!(!with("\"soon\""));
+        let timeout = &described(&root, "backend")["properties"]["timeout"];
+        assert_eq!(timeout["description"], keys::BACKEND.key("timeout").map_or("", |k| k.doc));
+    }
 }

@@ -244,6 +244,13 @@ is the only candidate. Remove the backend or give it a positive weight.";
         "An alias may declare the ops it is used for (`ops = [\"embeddings\"]`). None of the backends that could serve \
 the alias serves this op, so resolving it for that op will fail. Pin the alias to a backend that serves it or add \
 the op to a backend of a kind that can.";
+    InvalidDuration = "invalid-duration", Error,
+        "A duration that is not a positive `<number><unit>` string.",
+        "Duration keys (a backend's `timeout`) take a string of a number and a unit: `\"30s\"`, `\"250ms\"`, \
+`\"2m\"`, `\"1h\"`, or several parts such as `\"1m 30s\"`. Units are `ms`, `s`, `m`, `h` and `d` (also `us`, `ns` \
+and long names such as `seconds`); a bare number has no unit and is refused, since `30` could mean seconds or \
+milliseconds. Zero is refused too: a zero timeout would fail every call before it starts. To use the runtime's \
+default, remove the key.";
 }
 
 impl fmt::Display for Code {

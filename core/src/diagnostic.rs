@@ -6,8 +6,44 @@ use std::sync::Arc;
 
 use crate::code::{Code, Severity};
 
-/// A byte range into the source text.
-pub type Span = Range<usize>;
+/// A byte range into the source text: `start..end`, copied freely (two words, no heap).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// The first byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The span `start..end`.
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// From the start of `self` to the end of `other` (a key and its value).
+    #[must_use]
+    pub const fn to(self, other: Span) -> Span {
+        Span::new(self.start, other.end)
+    }
+
+    /// The same bytes as a range, for slicing.
+    pub const fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+impl From<Span> for Range<usize> {
+    fn from(span: Span) -> Self {
+        span.range()
+    }
+}
 
 /// One finding of the validator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,12 +78,12 @@ pub struct Related {
 
 impl Diagnostic {
     /// A diagnostic of `code` at `span`, with the code's default severity.
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, span: impl Into<Span>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.severity(),
             message: message.into(),
-            span,
+            span: span.into(),
             label: String::new(),
             help: String::new(),
             related: Vec::new(),
@@ -57,8 +93,8 @@ impl Diagnostic {
 
     /// Marks `span` as a secret value that reports must not show.
     #[must_use]
-    pub fn with_secret(mut self, span: Span) -> Self {
-        self.secret = Some(span);
+    pub fn with_secret(mut self, span: impl Into<Span>) -> Self {
+        self.secret = Some(span.into());
         self
     }
 
@@ -78,9 +114,9 @@ impl Diagnostic {
 
     /// Adds a secondary location.
     #[must_use]
-    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_related(mut self, span: impl Into<Span>, message: impl Into<String>) -> Self {
         self.related.push(Related {
-            span,
+            span: span.into(),
             message: message.into(),
         });
         self
@@ -139,7 +175,7 @@ impl SourceFile {
 
     /// Masks the bytes of `span` (between its quotes, if any) with `*` in [`SourceFile::shown`].
     /// Byte offsets and line breaks are kept, so every span still points at the same place.
-    pub fn redact(&mut self, span: &Span) {
+    pub fn redact(&mut self, span: Span) {
         let start = self.clamp(span.start);
         let end = self.clamp(span.end.max(start));
         let mut bytes = self.shown.as_bytes().to_vec();

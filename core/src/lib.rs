@@ -30,7 +30,13 @@ mod code;
 #[cfg(feature = "parse")]
 mod diagnostic;
 #[cfg(feature = "parse")]
+mod diags;
+#[cfg(feature = "parse")]
+pub mod duration;
+#[cfg(feature = "parse")]
 pub mod index;
+#[cfg(feature = "parse")]
+pub mod keys;
 #[cfg(feature = "parse")]
 pub mod legacy;
 #[cfg(feature = "parse")]
@@ -41,6 +47,8 @@ pub mod model;
 mod parse;
 #[cfg(feature = "parse")]
 pub mod render;
+#[cfg(feature = "parse")]
+mod read;
 #[cfg(feature = "parse")]
 mod schema;
 #[cfg(feature = "parse")]
@@ -131,19 +139,23 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
         table: table.to_string(),
         ..LlmConfig::default()
     };
-    let mut semantic = Vec::new();
-    if let Some((llm, span)) = parse::select(&root, table, &mut semantic) {
-        let mut reader = parse::Reader::new(table);
+    let mut selecting = diags::Sink::default();
+    let selected = parse::select(&root, table, &mut selecting);
+    let mut semantic = selecting.finish();
+    if let Some((llm, span)) = selected {
+        let mut reader = read::Reader::new(table);
         config = schema::read_llm(&mut reader, llm, span);
-        semantic.append(&mut reader.diags);
-        validate::validate(&config, &mut semantic);
+        semantic.append(&mut reader.finish());
+        let mut validating = diags::Sink::default();
+        validate::validate(&config, &mut validating);
+        semantic.append(&mut validating.finish());
     }
     if !syntax_failed {
         diagnostics.append(&mut semantic);
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let mut source = source;
-    for secret in diagnostics.iter().filter_map(|d| d.secret.as_ref()) {
+    for secret in diagnostics.iter().filter_map(|d| d.secret) {
         source.redact(secret);
     }
     Report {

@@ -4,6 +4,8 @@
 //! and provider, the env vars. Neither consumer indexes the config itself, so they cannot
 //! disagree on an order or an index.
 
+use std::time::Duration;
+
 use crate::index::Index;
 use crate::model::{Alias, Backend, Credential, LlmConfig};
 
@@ -31,6 +33,8 @@ pub struct LoweredBackend<'a> {
     pub credential: Option<u32>,
     /// The built-in provider it talks to, told from its URL or kind.
     pub provider: Option<&'static str>,
+    /// `timeout`, if written: how long one call may take.
+    pub timeout: Option<Duration>,
 }
 
 /// One alias with its place in the sorted list and the backends that could serve it.
@@ -56,6 +60,7 @@ pub fn lower(config: &LlmConfig) -> Lowered<'_> {
             backend,
             credential: index.credential_of(backend).and_then(to_u32),
             provider: index.provider(i),
+            timeout: backend.timeout.map(|t| t.value),
         })
         .collect();
     let mut sorted: Vec<&Alias> = config.aliases.iter().collect();

@@ -1,11 +1,13 @@
 //! The typed config: what phase two builds from the spanned TOML tree. Every value keeps the
 //! span it was read from, so later rules and the macro can point back into the file.
 
+use std::time::Duration;
+
 use crate::diagnostic::Span;
 use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, Provider, Transport};
 
 /// A value and the byte span of the TOML that wrote it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,
@@ -15,8 +17,11 @@ pub struct Spanned<T> {
 
 impl<T> Spanned<T> {
     /// Pairs a value with its span.
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
+    pub fn new(value: T, span: impl Into<Span>) -> Self {
+        Spanned {
+            value,
+            span: span.into(),
+        }
     }
 }
 
@@ -103,6 +108,9 @@ pub struct Backend {
     pub weight: u32,
     /// `priority` (default 0).
     pub priority: i32,
+    /// `timeout`: how long one call to this backend may take; the runtime's default when
+    /// `None`.
+    pub timeout: Option<Spanned<Duration>>,
 }
 
 /// A model alias.

@@ -1,13 +1,13 @@
-//! Phase one: the TOML text becomes toml's spanned tree (`DeTable`), the llm table is selected
-//! by its dotted path, and typed readers turn spanned values into spanned Rust values, reporting
-//! wrong types, unknown words and plaintext secrets as they go.
+//! Phase one: the TOML text becomes toml's spanned tree (`DeTable`) and the llm table is
+//! selected by its dotted path; what looks like a secret is told here too. Phase two, the typed
+//! readers, is [`crate::read`].
 
 use toml::Spanned as TomlSpanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::Spanned;
+use crate::diags::{self, Sink, WrongType};
 use crate::suggest;
 
 /// A spanned key of the raw tree.
@@ -42,10 +42,10 @@ pub(crate) fn parse_toml(text: &str) -> (TomlSpanned<DeTable<'_>>, Vec<Diagnosti
 pub(crate) fn select<'a, 'i>(
     root: &'a TomlSpanned<DeTable<'i>>,
     path: &str,
-    diags: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
 ) -> Option<(&'a DeTable<'i>, Span)> {
     let mut table = root.get_ref();
-    let mut span = 0..0;
+    let mut span = Span::default();
     let mut walked = String::new();
     for segment in path.split('.') {
         let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == segment) else {
@@ -54,323 +54,28 @@ pub(crate) fn select<'a, 'i>(
             } else {
                 format!("`[{walked}]`")
             };
-            let mut diag = Diagnostic::new(
-                Code::TableNotFound,
-                span.clone(),
-                format!("no `[{path}]` table in {here}"),
-            )
-            .with_label(format!("expected `[{path}]`"));
             let keys = table.iter().map(|(k, _)| k.get_ref().as_ref());
-            diag = match suggest::did_you_mean(segment, keys) {
-                Some(near) => diag.with_help(format!(
-                    "did you mean `{near}`? point `table` at the table that holds the llm config"
-                )),
-                None => diag.with_help(format!(
-                    "add a `[{path}]` table with credentials, backends and aliases, or select another table with `table = \"…\"`"
-                )),
-            };
-            diags.push(diag);
+            let near = suggest::did_you_mean(segment, keys);
+            sink.push(diags::table_not_found(span, path, &here, near));
             return None;
         };
         if !walked.is_empty() {
             walked.push('.');
         }
         walked.push_str(segment);
-        span = value.span();
+        span = value.span().into();
         let DeValue::Table(inner) = value.get_ref() else {
-            diags.push(
-                Diagnostic::new(
-                    Code::WrongType,
-                    key.span(),
-                    format!(
-                        "`{walked}` is a {}, not a table",
-                        value.get_ref().type_str()
-                    ),
-                )
-                .with_label("expected a table")
-                .with_help(format!("`{path}` must be a table: `[{path}]`")),
-            );
+            let what = WrongType::Selected {
+                walked: &walked,
+                found: value.get_ref().type_str(),
+                path,
+            };
+            sink.push(diags::wrong_type(key.span().into(), what));
             return None;
         };
         table = inner;
     }
     Some((table, span))
-}
-
-/// Reads spanned values into typed ones, collecting diagnostics.
-#[derive(Debug)]
-pub(crate) struct Reader {
-    /// The dotted path of the llm table, for help texts.
-    pub(crate) table: String,
-    pub(crate) diags: Vec<Diagnostic>,
-}
-
-impl Reader {
-    pub(crate) fn new(table: &str) -> Self {
-        Reader {
-            table: table.to_string(),
-            diags: Vec::new(),
-        }
-    }
-
-    pub(crate) fn push(&mut self, diag: Diagnostic) {
-        self.diags.push(diag);
-    }
-
-    fn wrong_type(&mut self, key: &str, value: &RawValue<'_>, expected: &str, example: &str) {
-        self.push(
-            Diagnostic::new(
-                Code::WrongType,
-                value.span(),
-                format!(
-                    "`{key}` must be {expected}, found {}",
-                    value.get_ref().type_str()
-                ),
-            )
-            .with_label(format!("expected {expected}"))
-            .with_help(format!("write it as {example}")),
-        );
-    }
-
-    /// A string value. Strings that look like API keys are reported as plaintext secrets.
-    pub(crate) fn string(&mut self, key: &str, value: &RawValue<'_>) -> Option<Spanned<String>> {
-        let Some(s) = value.get_ref().as_str() else {
-            self.wrong_type(key, value, "a string", &format!("`{key} = \"…\"`"));
-            return None;
-        };
-        if key != "api_key_env" && holds_secret(s) {
-            self.plaintext_secret(key, value.span(), value.span());
-            // Treated as absent: later messages would otherwise quote the key.
-            return None;
-        }
-        Some(Spanned::new(s.to_string(), value.span()))
-    }
-
-    /// A boolean value.
-    pub(crate) fn boolean(&mut self, key: &str, value: &RawValue<'_>) -> Option<bool> {
-        let b = value.get_ref().as_bool();
-        if b.is_none() {
-            self.wrong_type(
-                key,
-                value,
-                "a boolean",
-                &format!("`{key} = true` or `{key} = false`"),
-            );
-        }
-        b
-    }
-
-    /// An integer within `min..=max`; `example` is the value help texts propose.
-    pub(crate) fn integer(
-        &mut self,
-        key: &str,
-        value: &RawValue<'_>,
-        (min, max): (i64, i64),
-        example: i64,
-    ) -> Option<i64> {
-        let Some(int) = value.get_ref().as_integer() else {
-            self.wrong_type(key, value, "an integer", &format!("`{key} = {example}`"));
-            return None;
-        };
-        let parsed = i128::from_str_radix(int.as_str(), int.radix()).ok();
-        match parsed {
-            Some(n) if (i128::from(min)..=i128::from(max)).contains(&n) => i64::try_from(n).ok(),
-            _ => {
-                let (message, help) = if max == i64::MAX {
-                    (
-                        format!("`{key}` must not be negative"),
-                        format!("write 0 or a positive number, e.g. `{key} = {example}`"),
-                    )
-                } else {
-                    (
-                        format!("`{key}` must be between {min} and {max}"),
-                        format!("write a value from {min} to {max}, e.g. `{key} = {example}`"),
-                    )
-                };
-                self.push(
-                    Diagnostic::new(Code::OutOfRange, value.span(), message)
-                        .with_label("out of range")
-                        .with_help(help),
-                );
-                None
-            }
-        }
-    }
-
-    /// An array of strings; elements of another type are reported and skipped.
-    pub(crate) fn strings(
-        &mut self,
-        key: &str,
-        value: &RawValue<'_>,
-    ) -> Option<Vec<Spanned<String>>> {
-        let Some(array) = value.get_ref().as_array() else {
-            // A single string only lacks its brackets.
-            let example = match value.get_ref().as_str() {
-                Some(one) if !one.contains(['"', '\\', '\n']) => format!("`{key} = [\"{one}\"]`"),
-                _ => format!("`{key} = [\"…\"]`"),
-            };
-            self.wrong_type(key, value, "an array of strings", &example);
-            return None;
-        };
-        let mut out = Vec::with_capacity(array.len());
-        for item in array.iter() {
-            if let Some(s) = self.string(key, item) {
-                out.push(s);
-            }
-        }
-        Some(out)
-    }
-
-    /// An array of vocabulary words (ops, transports), each checked with "did you mean".
-    pub(crate) fn words<T: Copy + PartialEq>(
-        &mut self,
-        key: &str,
-        value: &RawValue<'_>,
-        vocab: Vocab<T>,
-    ) -> Option<Vec<Spanned<T>>> {
-        let items = self.strings(key, value)?;
-        let mut out: Vec<Spanned<T>> = Vec::with_capacity(items.len());
-        for item in items {
-            let Some(word) = self.word(&item, vocab) else {
-                continue;
-            };
-            if let Some(first) = out.iter().find(|w| w.value == word) {
-                let first = first.span.clone();
-                self.push(
-                    Diagnostic::new(
-                        Code::DuplicateEntry,
-                        item.span.clone(),
-                        format!("`{}` is listed twice in `{key}`", item.value),
-                    )
-                    .with_label("repeated here")
-                    .with_related(first, "first listed here")
-                    .with_help(format!("remove the second `\"{}\"`", item.value)),
-                );
-                continue;
-            }
-            out.push(Spanned::new(word, item.span));
-        }
-        Some(out)
-    }
-
-    /// One vocabulary word, with "did you mean" when unknown.
-    pub(crate) fn word<T: Copy>(&mut self, item: &Spanned<String>, vocab: Vocab<T>) -> Option<T> {
-        if let Some(word) = (vocab.parse)(&item.value) {
-            return Some(word);
-        }
-        let words = (vocab.words)();
-        let near = (vocab.near)(&item.value)
-            .or_else(|| suggest::did_you_mean(&item.value, words.iter().copied()));
-        let hint = near.map_or_else(String::new, |n| format!("did you mean `{n}`?"));
-        let expected = suggest::one_of(words.iter().copied());
-        let help = match near {
-            Some(near) => format!(
-                "write `\"{near}\"`; the {} values are {expected}",
-                vocab.what
-            ),
-            None => format!("use one of {expected}"),
-        };
-        self.push(
-            Diagnostic::new(
-                vocab.code,
-                item.span.clone(),
-                format!("unknown {} `{}`", vocab.what, item.value),
-            )
-            .with_label(if hint.is_empty() {
-                format!("not a known {}", vocab.what)
-            } else {
-                hint
-            })
-            .with_help(help),
-        );
-        None
-    }
-
-    /// Reports a key the schema does not know at `key`, unless it is a plaintext secret, and
-    /// scans its value for secrets nested deeper.
-    pub(crate) fn unknown_key(
-        &mut self,
-        key: &RawKey<'_>,
-        value: &RawValue<'_>,
-        known: &[&str],
-        place: &str,
-    ) {
-        let name = key.get_ref().as_ref();
-        if is_secret_key(name) && value.get_ref().is_str() {
-            self.plaintext_secret(name, key.span().start..value.span().end, value.span());
-            return;
-        }
-        let near = suggest::did_you_mean(name, known.iter().copied());
-        let hint = near.map_or_else(String::new, |n| format!("did you mean `{n}`?"));
-        let help = match near {
-            Some(near) => format!("rename `{name}` to `{near}`"),
-            None => format!(
-                "remove it; {place} accepts {}",
-                suggest::one_of(known.iter().copied())
-            ),
-        };
-        self.push(
-            Diagnostic::new(
-                Code::UnknownField,
-                key.span(),
-                format!("unknown field `{name}` in {place}"),
-            )
-            .with_label(if hint.is_empty() {
-                "unknown field".to_string()
-            } else {
-                hint
-            })
-            .with_help(help),
-        );
-        self.scan_secrets(value);
-    }
-
-    /// Reports secret-looking keys anywhere inside `value`.
-    pub(crate) fn scan_secrets(&mut self, value: &RawValue<'_>) {
-        match value.get_ref() {
-            DeValue::Table(table) => {
-                for (k, v) in table.iter() {
-                    if is_secret_key(k.get_ref()) && v.get_ref().is_str() {
-                        self.plaintext_secret(k.get_ref(), k.span().start..v.span().end, v.span());
-                    } else {
-                        self.scan_secrets(v);
-                    }
-                }
-            }
-            DeValue::Array(array) => array.iter().for_each(|v| self.scan_secrets(v)),
-            DeValue::String(s) if holds_secret(s) => {
-                self.plaintext_secret("value", value.span(), value.span());
-            }
-            _ => {}
-        }
-    }
-
-    /// Reports the secret at `value` (inside `span`); the value is masked in every snippet.
-    fn plaintext_secret(&mut self, key: &str, span: Span, value: Span) {
-        let table = &self.table;
-        self.push(
-            Diagnostic::new(Code::PlaintextSecret, span, format!("`{key}` holds a secret in plain text"))
-                .with_secret(value)
-                .with_label("a key, token or password written into the file")
-                .with_help(format!(
-                    "remove the value and rotate it; name the env var that holds it instead:\n\n\
-                     [[{table}.credentials]]\nname = \"openai\"\napi_key_env = \"OPENAI_API_KEY\"\n\n\
-                     then `export OPENAI_API_KEY=…` or `cargo llmcfg secrets set NAME --OPENAI_API_KEY=…`"
-                )),
-        );
-    }
-}
-
-/// A closed vocabulary as the reader needs it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Vocab<T> {
-    pub(crate) what: &'static str,
-    pub(crate) code: Code,
-    pub(crate) parse: fn(&str) -> Option<T>,
-    pub(crate) words: fn() -> Vec<&'static str>,
-    /// A word-specific suggestion tried before spelling distance (a provider name written as
-    /// a backend kind: `openai` → `openai_chat_completion`).
-    pub(crate) near: fn(&str) -> Option<&'static str>,
 }
 
 /// Whether a key name is one that holds a secret value (`api_key`, `token`, `password`, …).

@@ -1,45 +1,38 @@
 //! Rules across entries of the typed config: duplicate names, dangling references, what each
 //! kind can serve, URLs, providers, generated-constant collisions and the deniable warnings.
+//! Each rule detects; its wording is its constructor's in [`crate::diags`].
 
 use std::collections::{HashMap, HashSet};
 
-use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::Span;
+use crate::diags::{self, Collision, InvalidUrl, Sink};
 use crate::index::Index;
-use crate::model::{Backend, LlmConfig, Spanned};
+use crate::model::{Alias, Backend, LlmConfig, Spanned};
 use crate::suggest;
 use crate::vocab;
 
-/// Runs every cross-entry rule over `config`, appending to `diags`.
-pub(crate) fn validate(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
-    duplicates(config, diags);
-    credential_refs(config, diags);
-    backends(config, diags);
-    aliases(config, diags);
-    discovery(config, diags);
-    constants(config, diags);
+/// Runs every cross-entry rule over `config`, the one pass of this sink.
+pub(crate) fn validate(config: &LlmConfig, sink: &mut Sink) {
+    duplicates(config, sink);
+    credential_refs(config, sink);
+    backends(config, sink);
+    let index = Index::new(config);
+    for alias in &config.aliases {
+        alias_rules(config, &index, alias, sink);
+    }
+    default_alias(config, sink);
+    discovery(config, sink);
+    constants(config, sink);
 }
 
-fn duplicates(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
+fn duplicates(config: &LlmConfig, sink: &mut Sink) {
     let mut check = |what: &str, names: &mut dyn Iterator<Item = &Spanned<String>>| {
-        let mut seen: HashMap<&str, &Span> = HashMap::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
         for name in names {
             if let Some(first) = seen.get(name.value.as_str()) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        name.span.clone(),
-                        format!("duplicate {what} name `{}`", name.value),
-                    )
-                    .with_label("defined again here")
-                    .with_related((*first).clone(), "first defined here")
-                    .with_help(format!(
-                        "rename or remove one of the two {what}s named `{}`",
-                        name.value
-                    )),
-                );
+                sink.push(diags::duplicate_name(name.span, *first, what, &name.value));
             } else {
-                seen.insert(&name.value, &name.span);
+                seen.insert(&name.value, name.span);
             }
         }
     };
@@ -50,7 +43,7 @@ fn duplicates(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
     check("backend", &mut config.backends.iter().map(|b| &b.name));
 }
 
-fn credential_refs(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
+fn credential_refs(config: &LlmConfig, sink: &mut Sink) {
     let names: HashSet<&str> = config
         .credentials
         .iter()
@@ -74,163 +67,76 @@ fn credential_refs(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
         if let Some(near) = near {
             used.insert(near);
         }
-        let help = match near {
-            Some(near) => format!("did you mean `credential_ref = \"{near}\"`?"),
-            None => format!(
-                "declare it:\n\n[[{}.credentials]]\nname = \"{}\"\napi_key_env = \"OPENAI_API_KEY\"\n\nor remove `credential_ref` for a no-auth backend",
-                config.table, reference.value
-            ),
-        };
-        diags.push(
-            Diagnostic::new(
-                Code::UnknownCredentialRef,
-                reference.span.clone(),
-                format!(
-                    "backend `{}` references unknown credential `{}`",
-                    backend.name.value, reference.value
-                ),
-            )
-            .with_label(format!("no credential named `{}`", reference.value))
-            .with_help(help),
-        );
+        sink.push(diags::unknown_credential_ref(
+            reference.span,
+            &backend.name.value,
+            &reference.value,
+            near,
+            &config.table,
+        ));
     }
     for credential in &config.credentials {
         if !used.contains(credential.name.value.as_str()) {
-            diags.push(
-                Diagnostic::new(
-                    Code::UnusedCredential,
-                    credential.name.span.clone(),
-                    format!(
-                        "credential `{}` is not used by any backend",
-                        credential.name.value
-                    ),
-                )
-                .with_label("never referenced")
-                .with_help(format!(
-                    "reference it from a backend with `credential_ref = \"{}\"`, or remove it",
-                    credential.name.value
-                )),
-            );
+            sink.push(diags::unused_credential(
+                credential.name.span,
+                &credential.name.value,
+            ));
         }
     }
 }
 
-fn backends(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
+fn backends(config: &LlmConfig, sink: &mut Sink) {
     for backend in &config.backends {
         let name = &backend.name.value;
         let kind = backend.kind.value;
         for op in &backend.ops {
             if backend.kind_known && !kind.serves(op.value) {
-                let served = suggest::one_of(kind.ops().iter().map(|o| o.as_str()));
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedOp,
-                        op.span.clone(),
-                        format!(
-                            "backend `{name}` of kind `{kind}` cannot serve `{}`",
-                            op.value
-                        ),
-                    )
-                    .with_label(format!("`{kind}` does not serve this op"))
-                    .with_related(
-                        backend.kind.span.clone(),
-                        format!("the kind is `{kind}` here"),
-                    )
-                    .with_help(format!(
-                        "remove `\"{}\"`; `{kind}` serves {served}",
-                        op.value
-                    )),
-                );
+                sink.push(diags::unsupported_op(
+                    op.span,
+                    name,
+                    (kind, backend.kind.span),
+                    op.value,
+                ));
             }
         }
         for transport in &backend.transports {
             if backend.kind_known && !kind.transports().contains(&transport.value) {
-                let usable = suggest::one_of(kind.transports().iter().map(|t| t.as_str()));
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedTransport,
-                        transport.span.clone(),
-                        format!(
-                            "backend `{name}` of kind `{kind}` cannot use transport `{}`",
-                            transport.value
-                        ),
-                    )
-                    .with_label(format!("`{kind}` does not use this transport"))
-                    .with_help(format!("use {usable}")),
-                );
+                sink.push(diags::unsupported_transport(
+                    transport.span,
+                    name,
+                    kind,
+                    transport.value,
+                ));
             }
         }
         if backend.weight == 0 {
-            diags.push(
-                Diagnostic::new(
-                    Code::ZeroWeight,
-                    backend.name.span.clone(),
-                    format!(
-                        "backend `{name}` has weight 0 and is never picked while others can serve"
-                    ),
-                )
-                .with_label("weight = 0")
-                .with_help("give it a positive weight (the default is 100), or remove the backend"),
-            );
+            sink.push(diags::zero_weight(backend.name.span, name));
         }
-        url(backend, diags);
+        url(backend, sink);
     }
 }
 
-fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
+fn url(backend: &Backend, sink: &mut Sink) {
     let raw = &backend.base_url;
     if raw.value.is_empty() && backend.kind.value == vocab::BackendKind::Stub {
         return;
     }
-    let kind = backend.kind.value;
+    let (name, kind) = (backend.name.as_str(), backend.kind.value);
     let parsed = match url::Url::parse(&raw.value) {
         Ok(u) if u.has_host() || u.scheme() == "stub" => u,
         Ok(_) | Err(_) => {
-            let example = match kind {
-                // A URL written without its scheme only lacks `https://`.
-                _ if !raw.value.is_empty() && !raw.value.contains("://") => {
-                    format!("https://{}", raw.value)
-                }
-                vocab::BackendKind::OpenaiChatCompletion | vocab::BackendKind::OpenaiRealtimeWs => {
-                    "https://api.openai.com/v1".to_string()
-                }
-                vocab::BackendKind::AnthropicMessages => "https://api.anthropic.com/v1".to_string(),
-                vocab::BackendKind::OllamaChat => "http://127.0.0.1:11434".to_string(),
-                vocab::BackendKind::Stub => "stub://echo".to_string(),
+            let what = InvalidUrl::Backend {
+                name,
+                kind,
+                url: &raw.value,
             };
-            let message = if raw.value.is_empty() {
-                format!("`base_url` of backend `{}` is empty", backend.name.value)
-            } else {
-                format!(
-                    "`base_url` `{}` of backend `{}` is not a URL",
-                    raw.value, backend.name.value
-                )
-            };
-            diags.push(
-                Diagnostic::new(Code::InvalidUrl, raw.span.clone(), message)
-                    .with_label("expected `scheme://host[:port]/path`")
-                    .with_help(format!(
-                        "write an absolute URL, e.g. `base_url = \"{example}\"`"
-                    )),
-            );
+            sink.push(diags::invalid_url(raw.span, what));
             return;
         }
     };
     let scheme = parsed.scheme();
     if backend.kind_known && !kind.schemes().contains(&scheme) {
-        let usable = suggest::one_of(kind.schemes().iter().copied());
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedUrlScheme,
-                raw.span.clone(),
-                format!(
-                    "backend `{}` of kind `{kind}` cannot use `{scheme}://`",
-                    backend.name.value
-                ),
-            )
-            .with_label(format!("`{scheme}` is not a scheme `{kind}` speaks"))
-            .with_help(format!("use {usable}")),
-        );
+        sink.push(diags::unsupported_url_scheme(raw.span, name, kind, scheme));
         return;
     }
     let host = vocab::url_host(&raw.value).unwrap_or("");
@@ -238,103 +144,69 @@ fn url(backend: &Backend, diags: &mut Vec<Diagnostic>) {
         && backend.credential_ref.is_some()
         && !vocab::is_loopback_host(host)
     {
-        let secure = if scheme == "ws" { "wss" } else { "https" };
-        let fixed = raw.value.replacen(scheme, secure, 1);
-        diags.push(
-            Diagnostic::new(Code::InsecureUrl, raw.span.clone(), format!("backend `{}` would send its API key in clear to `{host}`", backend.name.value))
-                .with_label(format!("plain `{scheme}://` to a host that is not this machine"))
-                .with_help(format!("use `base_url = \"{fixed}\"`; plain `{scheme}://` is fine only for loopback addresses")),
-        );
+        sink.push(diags::insecure_url(
+            raw.span,
+            name,
+            (scheme, host),
+            &raw.value,
+        ));
     }
 }
 
-fn aliases(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
-    let index = Index::new(config);
-    for alias in &config.aliases {
-        let name = &alias.name.value;
-        if let Some(pin) = &alias.backend
-            && index.backend(&pin.value).is_none()
-        {
-            let names = config.backends.iter().map(|b| b.name.value.as_str());
-            let help = match suggest::did_you_mean(&pin.value, names) {
-                Some(near) => format!("did you mean `backend = \"{near}\"`?"),
-                None => {
-                    "name a `[[…backends]]` entry, or remove `backend` to let the runtime choose"
-                        .to_string()
-                }
-            };
-            diags.push(
-                Diagnostic::new(
-                    Code::UnknownBackendRef,
-                    pin.span.clone(),
-                    format!(
-                        "alias `{name}` is pinned to unknown backend `{}`",
-                        pin.value
-                    ),
-                )
-                .with_label(format!("no backend named `{}`", pin.value))
-                .with_help(help),
-            );
-        }
-        let (provider, model) = (alias.provider(), alias.model_name());
-        if provider.is_empty() || model.is_empty() {
-            continue; // reported as invalid-model
-        }
-        let ops_served = index.ops_serving(alias);
-        let builtin = vocab::provider(provider);
-        if alias.backend.is_none() && builtin.is_none() && ops_served.is_none() {
-            let known = vocab::PROVIDERS.iter().map(|p| p.name);
-            let hint = suggest::did_you_mean(provider, known).map_or_else(String::new, |p| {
-                format!("did you mean `{p}/{model}`? otherwise ")
-            });
-            diags.push(
-                Diagnostic::new(Code::UnknownProvider, alias.model.span.clone(), format!("alias `{name}` names unknown provider `{provider}` and no backend serves it"))
-                    .with_label(format!("`{provider}` is not a built-in provider"))
-                    .with_help(format!("{hint}pin the alias to a configured backend with `backend = \"…\"`, or bind a backend with `model = \"{provider}/{model}\"`")),
-            );
-            continue;
-        }
-        for op in &alias.ops {
-            let configured = ops_served.is_some_and(|ops| ops.contains(op.value));
-            let builtin_serves =
-                alias.backend.is_none() && builtin.is_some_and(|p| p.kind.serves(op.value));
-            if !configured && !builtin_serves {
-                diags.push(
-                    Diagnostic::new(Code::OpUnserved, op.span.clone(), format!("alias `{name}` is used for `{}` but none of its backends serves it", op.value))
-                        .with_label("no backend of this alias serves this op")
-                        .with_help(format!("pin the alias to a backend that lists `\"{}\"` in `ops`, or add the op to one of its backends", op.value)),
-                );
-            }
-        }
-    }
-    if let Some(default) = &config.default_alias
-        && config.alias(&default.value).is_none()
+/// An alias's pin, provider and ops, against the backends that could serve it.
+fn alias_rules(config: &LlmConfig, index: &Index<'_>, alias: &Alias, sink: &mut Sink) {
+    let name = &alias.name.value;
+    if let Some(pin) = &alias.backend
+        && index.backend(&pin.value).is_none()
     {
-        let names = config.aliases.iter().map(|a| a.name.value.as_str());
-        let help = match suggest::did_you_mean(&default.value, names) {
-            Some(near) => format!("did you mean `default_alias = \"{near}\"`?"),
-            None if config.aliases.is_empty() => format!(
-                "define it under `[{}.aliases]`, e.g. `{} = {{ model = \"openai/gpt-5-nano\" }}`, or remove `default_alias`",
-                config.table, default.value
-            ),
-            None => format!(
-                "use one of {}",
-                suggest::one_of(config.aliases.iter().map(|a| a.name.value.as_str()))
-            ),
-        };
-        diags.push(
-            Diagnostic::new(
-                Code::UnknownDefaultAlias,
-                default.span.clone(),
-                format!("`default_alias` names unknown alias `{}`", default.value),
-            )
-            .with_label(format!("no alias named `{}`", default.value))
-            .with_help(help),
-        );
+        let names = config.backends.iter().map(|b| b.name.value.as_str());
+        let near = suggest::did_you_mean(&pin.value, names);
+        sink.push(diags::unknown_backend_ref(pin.span, name, &pin.value, near));
+    }
+    let (provider, model) = (alias.provider(), alias.model_name());
+    if provider.is_empty() || model.is_empty() {
+        return; // reported as invalid-model
+    }
+    let ops_served = index.ops_serving(alias);
+    let builtin = vocab::provider(provider);
+    if alias.backend.is_none() && builtin.is_none() && ops_served.is_none() {
+        let near = suggest::did_you_mean(provider, vocab::PROVIDERS.iter().map(|p| p.name));
+        sink.push(diags::unknown_provider(
+            alias.model.span,
+            name,
+            (provider, model),
+            near,
+        ));
+        return;
+    }
+    for op in &alias.ops {
+        let configured = ops_served.is_some_and(|ops| ops.contains(op.value));
+        let builtin_serves =
+            alias.backend.is_none() && builtin.is_some_and(|p| p.kind.serves(op.value));
+        if !configured && !builtin_serves {
+            sink.push(diags::op_unserved(op.span, name, op.value.as_str()));
+        }
     }
 }
 
-fn discovery(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
+fn default_alias(config: &LlmConfig, sink: &mut Sink) {
+    let Some(default) = &config.default_alias else {
+        return;
+    };
+    if config.alias(&default.value).is_some() {
+        return;
+    }
+    let names: Vec<&str> = config.aliases.iter().map(|a| a.name.value.as_str()).collect();
+    let near = suggest::did_you_mean(&default.value, names.iter().copied());
+    sink.push(diags::unknown_default_alias(
+        default.span,
+        &default.value,
+        (near, &names),
+        &config.table,
+    ));
+}
+
+fn discovery(config: &LlmConfig, sink: &mut Sink) {
     let Some(d) = &config.ollama_discovery else {
         return;
     };
@@ -343,78 +215,46 @@ fn discovery(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
             let host = vocab::url_host(&base.value).unwrap_or("");
             if !d.allow_remote && !vocab::is_loopback_host(host) {
-                diags.push(
-                    Diagnostic::new(Code::RemoteDiscoveryUrl, base.span.clone(), format!("Ollama discovery points at non-loopback host `{host}` while `allow_remote = false`"))
-                        .with_label("not this machine")
-                        .with_help("use `base_url = \"http://127.0.0.1:11434\"`, or set `allow_remote = true` if importing from that host is intended"),
-                );
+                sink.push(diags::remote_discovery_url(base.span, host));
             }
         }
-        _ => diags.push(
-            Diagnostic::new(
-                Code::InvalidUrl,
-                base.span.clone(),
-                format!(
-                    "discovery `base_url` `{}` is not an http(s) URL",
-                    base.value
-                ),
-            )
-            .with_label("expected `http://host:port`")
-            .with_help("write `base_url = \"http://127.0.0.1:11434\"`"),
-        ),
+        _ => sink.push(diags::invalid_url(
+            base.span,
+            InvalidUrl::Discovery { url: &base.value },
+        )),
     }
 }
 
-fn constants(config: &LlmConfig, diags: &mut Vec<Diagnostic>) {
-    let mut check = |module: &str, names: Vec<(&str, &Span)>| {
-        let mut seen: HashMap<String, (&str, &Span)> = HashMap::new();
-        for (name, span) in names {
-            let constant = vocab::const_name(name);
+fn constants(config: &LlmConfig, sink: &mut Sink) {
+    let mut check = |module: &str, names: &mut dyn Iterator<Item = &Spanned<String>>| {
+        let mut seen: HashMap<String, (&str, Span)> = HashMap::new();
+        for name in names {
+            let constant = vocab::const_name(&name.value);
             match seen.get(&constant) {
-                Some((first, first_span)) if *first != name => diags.push(
-                    Diagnostic::new(Code::ConstantCollision, span.clone(), format!("`{name}` and `{first}` both become the constant `{module}::{constant}`"))
-                        .with_label(format!("becomes `{module}::{constant}`"))
-                        .with_related((*first_span).clone(), format!("`{first}` becomes `{module}::{constant}` too"))
-                        .with_help(format!("rename `{name}` so it differs from `{first}` in more than case and punctuation")),
-                ),
+                Some(&first) if first.0 != name.value => {
+                    let c = Collision {
+                        module,
+                        constant: &constant,
+                        first,
+                    };
+                    sink.push(diags::constant_collision(name.span, &name.value, c));
+                }
                 Some(_) => {}
                 None => {
-                    seen.insert(constant, (name, span));
+                    seen.insert(constant, (&name.value, name.span));
                 }
             }
         }
     };
-    check(
-        "aliases",
-        config
-            .aliases
-            .iter()
-            .map(|a| (a.name.value.as_str(), &a.name.span))
-            .collect(),
-    );
-    check(
-        "backends",
-        config
-            .backends
-            .iter()
-            .map(|b| (b.name.value.as_str(), &b.name.span))
-            .collect(),
-    );
+    check("aliases", &mut config.aliases.iter().map(|a| &a.name));
+    check("backends", &mut config.backends.iter().map(|b| &b.name));
     check(
         "credentials",
-        config
-            .credentials
-            .iter()
-            .map(|c| (c.name.value.as_str(), &c.name.span))
-            .collect(),
+        &mut config.credentials.iter().map(|c| &c.name),
     );
     check(
         "env",
-        config
-            .credentials
-            .iter()
-            .filter_map(|c| c.api_key_env.as_ref().map(|e| (e.value.as_str(), &e.span)))
-            .collect(),
+        &mut config.credentials.iter().filter_map(|c| c.api_key_env.as_ref()),
     );
 }
 

@@ -1,0 +1,141 @@
+//! `[[llm.backends]]`: each backend's keys read, the legacy `api_key_env` reported with the
+//! credential to write instead, and the defaults that depend on other keys (a stub's URL, the
+//! kind's transports, hosting told from the URL).
+
+use toml::de::DeTable;
+
+use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, check_entry_name};
+use crate::diagnostic::Span;
+use crate::diags;
+use crate::keys;
+use crate::legacy;
+use crate::model::{Backend, Credential, Spanned};
+use crate::parse::{RawKey, RawValue};
+use crate::read::{Fields, Reader, span_of};
+use crate::vocab::{self, BackendKind, Hosting};
+
+/// What was written about the keys whose absence has a rule of its own.
+#[derive(Clone, Copy, Debug)]
+struct Written {
+    kind: bool,
+    base_url: bool,
+    /// `ops` absent or written as `[]`: nothing to serve, as opposed to a list of bad words.
+    no_ops: bool,
+    ops_span: Span,
+}
+
+pub(super) fn read_backend(
+    r: &mut Reader,
+    table: &DeTable<'_>,
+    span: Span,
+    credentials: &[Credential],
+) -> Option<Backend> {
+    let mut f = Fields::new(&keys::BACKEND, table);
+    let written = Written {
+        kind: f.written("kind").is_some(),
+        base_url: f.written("base_url").is_some(),
+        no_ops: f
+            .written("ops")
+            .is_none_or(|v| v.get_ref().as_array().is_some_and(|a| a.is_empty())),
+        ops_span: f.written("ops").map_or(span, span_of),
+    };
+    let name = f.string(r, "name");
+    let kind = f.word(r, "kind", BACKEND_KINDS);
+    let base_url = f.string(r, "base_url");
+    let credential_ref = f.string(r, "credential_ref");
+    let hosting = f.word(r, "hosting", HOSTINGS).map(|h| h.value);
+    let model = f.string(r, "model");
+    let ops = f.words(r, "ops", OPS).unwrap_or_default();
+    let features = f.strings(r, "features").unwrap_or_default();
+    let transports = f.words(r, "transports", TRANSPORTS);
+    // In range: the reader checked the declared bounds.
+    let weight = f.integer_or_default(r, "weight") as u32;
+    let priority = f.integer_or_default(r, "priority") as i32;
+    let timeout = f.duration(r, "timeout");
+    let legacy = f.take_entry("api_key_env");
+    let place = format!("a `[[{}.backends]]` entry", r.table);
+    f.finalize(r, &place);
+    if let Some((key, value)) = legacy {
+        legacy_api_key_env(r, (key, value), name.as_ref(), credentials);
+    }
+    let Some(name) = name else {
+        r.push(diags::missing_field(span, "backend", "name", "\"openai-chat\""));
+        return None;
+    };
+    check_entry_name(r, "backend", &name);
+    let what = format!("backend `{}`", name.value);
+    let kind_known = kind.is_some();
+    let kind = kind.unwrap_or_else(|| {
+        if !written.kind {
+            r.push(diags::missing_field(
+                span,
+                &what,
+                "kind",
+                "\"openai_chat_completion\"",
+            ));
+        }
+        Spanned::new(BackendKind::Stub, span)
+    });
+    let base_url = base_url.unwrap_or_else(|| {
+        // Only a stub may go without a URL; a backend that names no kind at all most likely
+        // is not one, so both omissions are reported in one pass.
+        let may_omit = kind.value == BackendKind::Stub && (kind_known || written.kind);
+        if !may_omit && !written.base_url {
+            let example = "\"https://api.openai.com/v1\"";
+            r.push(diags::missing_field(span, &what, "base_url", example));
+        }
+        Spanned::new(String::new(), span)
+    });
+    if ops.is_empty() && written.no_ops {
+        let known = kind_known.then_some(kind.value);
+        r.push(diags::no_ops(written.ops_span, &what, known));
+    }
+    let transports = transports.filter(|t| !t.is_empty()).unwrap_or_else(|| {
+        let kinds = kind.value.transports().iter();
+        kinds.map(|t| Spanned::new(*t, kind.span)).collect()
+    });
+    let hosting = hosting.unwrap_or_else(|| match vocab::url_host(&base_url.value) {
+        Some(host) if vocab::is_loopback_host(host) => Hosting::Local,
+        _ => Hosting::Remote,
+    });
+    Some(Backend {
+        span,
+        name,
+        kind,
+        kind_known,
+        base_url,
+        credential_ref,
+        hosting,
+        model,
+        ops,
+        features,
+        transports,
+        weight,
+        priority,
+        timeout,
+    })
+}
+
+/// The backend names its key's env var itself: propose the credential that reads it, or the
+/// one to declare.
+fn legacy_api_key_env(
+    r: &mut Reader,
+    (key, value): (&RawKey<'_>, &RawValue<'_>),
+    name: Option<&Spanned<String>>,
+    credentials: &[Credential],
+) {
+    let env = value.get_ref().as_str().unwrap_or("OPENAI_API_KEY");
+    let existing = credentials
+        .iter()
+        .find(|c| c.api_key_env.as_ref().is_some_and(|e| e.value == env))
+        .map(|c| c.name.value.as_str());
+    let proposed =
+        legacy::credential_name_for_env(env, |n| credentials.iter().any(|c| c.name.value == n));
+    let who = name.map_or_else(
+        || "a backend".to_string(),
+        |n| format!("backend `{}`", n.value),
+    );
+    let span = span_of(key).to(span_of(value));
+    let diag = diags::legacy_api_key_env(span, &who, &r.table, env, (existing, &proposed));
+    r.push(diag);
+}

@@ -1,0 +1,130 @@
+//! `[[llm.credentials]]`: each credential's keys read, its names checked, and the keys its kind
+//! requires or forbids (`path` for `file`, `command` for `command`, `secret` for `env`).
+
+use toml::de::DeTable;
+
+use super::{CREDENTIAL_KINDS, check_entry_name, check_secret_name};
+use crate::diagnostic::Span;
+use crate::diags;
+use crate::keys;
+use crate::model::{Credential, Spanned};
+use crate::parse::looks_like_key;
+use crate::read::{Fields, Reader};
+use crate::vocab::{self, CredentialKind};
+
+/// The kind as read: its value (`env` when not written or unknown), where it was written, and
+/// whether it was unknown (reported once; the kind-specific checks would only guess).
+#[derive(Clone, Copy, Debug)]
+struct Kind {
+    value: CredentialKind,
+    span: Option<Span>,
+    unknown: bool,
+}
+
+pub(super) fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Credential> {
+    let mut f = Fields::new(&keys::CREDENTIAL, table);
+    let name = f.string(r, "name");
+    let kind = match f.string(r, "kind") {
+        Some(s) => {
+            let word = r.word(&s, CREDENTIAL_KINDS);
+            Kind {
+                value: word.unwrap_or_default(),
+                span: Some(s.span),
+                unknown: word.is_none(),
+            }
+        }
+        None => Kind {
+            value: CredentialKind::Env,
+            span: None,
+            unknown: false,
+        },
+    };
+    let api_key_env = f.string(r, "api_key_env");
+    let secret = f.string(r, "secret");
+    let path = f.string(r, "path");
+    let command = f.take("command").and_then(|value| {
+        let argv = r.strings("command", value)?;
+        let argv: Vec<String> = argv.into_iter().map(|a| a.value).collect();
+        Some(Spanned::new(argv, value.span()))
+    });
+    let place = format!("a `[[{}.credentials]]` entry", r.table);
+    f.finalize(r, &place);
+    let Some(name) = name else {
+        r.push(diags::missing_field(span, "credential", "name", "\"openai\""));
+        return None;
+    };
+    check_entry_name(r, "credential", &name);
+    if let Some(env) = &api_key_env {
+        check_env_name(r, env);
+    }
+    if let Some(s) = &secret {
+        check_secret_name(r, s);
+    }
+    let env_written = api_key_env.is_some();
+    let credential = Credential {
+        span,
+        name,
+        kind: kind.value,
+        // A key written as the variable's name never reaches the typed config (or generated
+        // code).
+        api_key_env: api_key_env.filter(|env| !looks_like_key(&env.value)),
+        secret,
+        path,
+        command,
+    };
+    kind_rules(r, &credential, kind, env_written);
+    Some(credential)
+}
+
+/// Checks an env-var name (`api_key_env`): a name, not a key, and well formed.
+fn check_env_name(r: &mut Reader, value: &Spanned<String>) {
+    if looks_like_key(&value.value) {
+        r.push(diags::api_key_env_holds_key(value.span));
+    } else if !vocab::is_env_var_name(&value.value) {
+        r.push(diags::invalid_env_name(value.span, &value.value));
+    }
+}
+
+/// The keys the credential's kind requires and the ones it does not use, and the argv.
+fn kind_rules(r: &mut Reader, c: &Credential, kind: Kind, env_written: bool) {
+    let what = format!("credential `{}`", c.name.value);
+    let missing = match kind.value {
+        _ if kind.unknown => None,
+        CredentialKind::Env if !env_written => Some(("api_key_env", "\"OPENAI_API_KEY\"")),
+        CredentialKind::File if c.path.is_none() => {
+            Some(("path", "\"/run/secrets/openai_api_key\""))
+        }
+        CredentialKind::Command if c.command.is_none() => {
+            Some(("command", "[\"pass\", \"show\", \"llm/openai\"]"))
+        }
+        _ => None,
+    };
+    if let Some((key, example)) = missing {
+        r.push(diags::missing_field(c.span, &what, key, example));
+    }
+    let kind_word = (kind.value.as_str(), kind.span);
+    let written = [
+        ("path", CredentialKind::File, c.path.as_ref().map(|p| p.span)),
+        (
+            "command",
+            CredentialKind::Command,
+            c.command.as_ref().map(|p| p.span),
+        ),
+        ("secret", CredentialKind::Env, c.secret.as_ref().map(|p| p.span)),
+    ];
+    for (key, owner, at) in written {
+        if let Some(at) = at.filter(|_| !kind.unknown && kind.value != owner) {
+            r.push(diags::field_kind_mismatch(
+                at,
+                key,
+                kind_word,
+                owner.as_str(),
+            ));
+        }
+    }
+    if let Some(argv) = &c.command
+        && (argv.value.is_empty() || argv.value.iter().any(String::is_empty))
+    {
+        r.push(diags::invalid_command(argv.span, &what));
+    }
+}
