@@ -221,7 +221,7 @@ impl miette::Diagnostic for MietteReport<'_> {
         let mut spans = self
             .spans
             .iter()
-            .map(|s| miette::SourceSpan::from(s.clone()));
+            .map(|s| miette::SourceSpan::from(s.range()));
         let primary = miette::LabeledSpan::new_primary_with_span(
             (!self.diag.label.is_empty()).then(|| clean_line(&self.diag.label)),
             spans.next()?,
@@ -252,7 +252,7 @@ impl ShownSource {
             .iter()
             .map(|s| {
                 let start = source.clamp(s.start);
-                start..source.clamp(s.end.max(start))
+                Span::new(start, source.clamp(s.end.max(start)))
             })
             .collect();
         let last_line = source.location(source.text().len()).line;
@@ -290,7 +290,7 @@ impl ShownSource {
         };
         let mapped: Vec<Span> = spans
             .iter()
-            .map(|s| moved(s.start)..moved(s.end).max(moved(s.start)))
+            .map(|s| Span::new(moved(s.start), moved(s.end).max(moved(s.start))))
             .collect();
         let columns = spans
             .iter()
