@@ -1,5 +1,6 @@
-//! `resolve()` on configs of 10, 1,000 and 10,000 backends and aliases, against the baseline a
-//! user would otherwise write: parse the TOML at start-up into maps, then look up.
+//! `resolve()` on configs of 10, 1,000 and 10,000 backends and aliases, by name (`llmcfg`) and
+//! through a typed alias constant (`llmcfg_typed`, what `resolve(aliases::FAST)` does), against
+//! the baseline a user would otherwise write: parse the TOML at start-up into maps, then look up.
 //!
 //! `cargo bench -p llmcfg --bench resolve`
 
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use common::*;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use llmcfg::{Config, Resolver};
+use llmcfg::{Alias, Config, Resolver};
 use serde::Deserialize;
 
 const SIZES: [usize; 3] = [10, 1_000, 10_000];
@@ -211,6 +212,21 @@ fn bench(c: &mut Criterion) {
                 let r = resolver
                     .resolve(black_box(names[k].as_str()))
                     .expect("resolves");
+                black_box(r.base_url());
+                r.into_api_key()
+            })
+        });
+        // What `resolve(aliases::FAST)` passes: a reference into the config's alias list, as
+        // the generated constants are.
+        let constants: Vec<&Alias> = names
+            .iter()
+            .map(|name| config.alias(name).expect("alias"))
+            .collect();
+        let mut k = 0usize;
+        group.bench_with_input(BenchmarkId::new("llmcfg_typed", n), n, |b, _| {
+            b.iter(|| {
+                k = (k + 1) % constants.len();
+                let r = resolver.resolve(black_box(constants[k])).expect("resolves");
                 black_box(r.base_url());
                 r.into_api_key()
             })

@@ -106,11 +106,14 @@ impl<'c> Resolver<'c> {
         };
         // Candidates whose key could not be found; allocated only when one fails.
         let mut failed: Vec<(u32, Reason)> = Vec::new();
+        // Most requests name a model and nothing else: every candidate meets them.
+        let needs = &plan.needs;
+        let any = needs.op.is_none() && needs.features.is_empty() && needs.transports.is_empty();
         loop {
             let ok = |i: u32| {
-                backends
+                (any || backends
                     .get(i as usize)
-                    .is_some_and(|b| select::meets(b, &plan.needs))
+                    .is_some_and(|b| select::meets(b, needs)))
                     && !failed.iter().any(|(f, _)| *f == i)
             };
             let Some(i) = select::pick(policy, candidates, backends, ok, &self.rng, ticket) else {

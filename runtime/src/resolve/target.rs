@@ -57,12 +57,17 @@ impl<'c> Resolver<'c> {
         slot: usize,
         selection: Selection,
     ) -> Target<'a> {
-        let (provider, model_name) = split_model(alias.model()).unwrap_or(("", alias.model()));
+        let model = alias.model();
+        // `split_model` by bytes: the hot path of a typed constant, and `/` is ASCII.
+        let (provider, model_name) = match model.bytes().position(|b| b == b'/') {
+            Some(i) => (&model[..i], &model[i + 1..]),
+            None => ("", model),
+        };
         Target {
             selection,
             alias: Some(alias),
             slot,
-            model: alias.model(),
+            model,
             provider,
             model_name,
         }
@@ -72,10 +77,9 @@ impl<'c> Resolver<'c> {
     fn interpret<'a>(
         &'a self,
         requested: &'a str,
-        typed: Option<&'a Alias>,
         selection: Selection,
     ) -> Result<Target<'a>, ResolveError> {
-        if let Some((alias, slot)) = self.find_alias(requested, typed) {
+        if let Some((alias, slot)) = self.find_alias(requested, None) {
             return Ok(self.alias_target(alias, slot, selection));
         }
         let Some((provider, model_name)) = split_model(requested).filter(|(p, _)| !p.is_empty())
@@ -137,25 +141,33 @@ impl<'c> Resolver<'c> {
         requested: Option<&'a str>,
         typed: Option<&'a Alias>,
     ) -> Result<Target<'a>, ResolveError> {
+        // A constant's name is a validated alias name: nothing to trim, and no string to
+        // interpret when the alias is found. One that is not (another config's) is searched
+        // for by name below, as a string request is.
+        if let Some(typed) = typed
+            && let Some((alias, slot)) = self.find_alias(typed.name(), Some(typed))
+        {
+            return Ok(self.alias_target(alias, slot, Selection::Explicit));
+        }
         if let Some(requested) = requested.map(str::trim) {
             if requested.is_empty() {
                 return Err(ResolveError::BlankModel {
                     known: self.alias_names(),
                 });
             }
-            return self.interpret(requested, typed, Selection::Explicit);
+            return self.interpret(requested, Selection::Explicit);
         }
         match &self.default_model {
-            DefaultModel::Set(model) => return self.interpret(model, None, Selection::EnvDefault),
+            DefaultModel::Set(model) => return self.interpret(model, Selection::EnvDefault),
             DefaultModel::Blank => return Err(ResolveError::BlankDefaultModel),
             DefaultModel::NotUnicode => return Err(ResolveError::DefaultModelNotUnicode),
             DefaultModel::Unset => {}
         }
         if let Some(default) = &self.registry.default {
-            return self.interpret(default, None, Selection::RegistryDefault);
+            return self.interpret(default, Selection::RegistryDefault);
         }
         if let Some(default) = self.config.default_alias() {
-            return self.interpret(default, None, Selection::DefaultAlias);
+            return self.interpret(default, Selection::DefaultAlias);
         }
         if self.visible_aliases == 1 {
             let only = self
