@@ -187,7 +187,7 @@ pub async fn run(resolver: &Resolver<'_>) -> Result<(), Box<dyn std::error::Erro
                         .build()?
                         .into()])
                     .build()?;
-                Ok::<_, openai::Error>(client.chat().create(request).await?)
+                client.chat().create(request).await
             }
         })
         .await?;
