@@ -1,7 +1,7 @@
-//! The example application's library: its compile-time checked config, an OpenAI-compatible
-//! chat request built from a resolved alias, and a local mock server for the demo and tests.
+//! The example application's library: its compile-time checked config, local stand-ins for an
+//! OpenAI-shaped and an Anthropic-shaped API, and the demo's calls through llmcfg's executor.
 
-pub mod chat;
+pub mod demo;
 pub mod mock;
 
 /// The application's LLM config, validated while this crate compiles.

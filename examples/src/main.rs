@@ -1,10 +1,11 @@
 //! The example application: resolves its aliases from the compile-time checked config, prints
-//! what it resolved (never a key), and with `--demo` sends a chat request to a local mock server
-//! using a key from a throwaway embedded secret store.
+//! what it resolved (never a key), and with `--demo` makes real calls through llmcfg's executor
+//! to local OpenAI- and Anthropic-shaped servers (one answering 503, to show a failover), with
+//! demo keys, one of them from a throwaway embedded secret store.
 //!
 //! ```text
 //! llmcfg-example [MODEL] [--op OP]     resolve with the real environment and secret store
-//! llmcfg-example --demo                end to end against a local mock server, no account needed
+//! llmcfg-example --demo                end to end against local servers, no account needed
 //! ```
 
 use std::collections::BTreeMap;
@@ -12,9 +13,8 @@ use std::process::ExitCode;
 
 use llmcfg::store::{SecretStore, Visibility};
 use llmcfg::{Op, Request, Resolved, Resolver, SecretString, StoreSecrets};
-use llmcfg_example::chat::ChatRequest;
+use llmcfg_example::demo::Servers;
 use llmcfg_example::llm::{CONFIG, aliases};
-use llmcfg_example::mock::MockServer;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -77,18 +77,17 @@ fn resolve_for_real(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// End to end with no account: a demo key in a throwaway embedded store, a local mock server.
+/// End to end with no account: demo keys (one in a throwaway embedded store), local OpenAI- and
+/// Anthropic-shaped servers, real HTTP calls through the executor.
 fn demo() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let store_dir = dir.path().join("secrets");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let demo_key = format!("demo-{nanos:x}-{}", std::process::id());
+    let openai_key = demo_key("openai");
+    let anthropic_key = demo_key("anthropic");
     let store = SecretStore::open(&store_dir)?;
     store.set(
         "openai-creds",
-        [("OPENAI_API_KEY", SecretString::from(demo_key.clone()))],
+        [("OPENAI_API_KEY", SecretString::from(openai_key.clone()))],
         Visibility::Private,
     )?;
     println!(
@@ -96,7 +95,8 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
         store_dir.display()
     );
 
-    // An empty environment, so the key comes from the store whatever this shell exports.
+    // The compiled config, resolved with the key from the store (an empty environment, so
+    // whatever this shell exports does not count).
     let resolver = Resolver::builder(&CONFIG)
         .env(BTreeMap::<String, String>::new())
         .secrets(StoreSecrets::at(&store_dir))
@@ -106,25 +106,44 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
     let speech = resolver.resolve(Request::from(aliases::FAST).op(Op::SpeechToText))?;
     print_resolved("aliases::FAST for speech_to_text", &speech);
 
-    let server = MockServer::start(&demo_key, 1)?;
+    // The same shape of config with its base URLs on local servers.
+    let servers = Servers::start(&openai_key, &anthropic_key)?;
+    let config = servers.config()?;
+    let env = BTreeMap::from([("ANTHROPIC_API_KEY".to_string(), anthropic_key)]);
+    let resolver = Resolver::builder(&config)
+        .env(env)
+        .secrets(StoreSecrets::at(&store_dir))
+        .build()?;
     println!(
-        "sending to a local mock server instead of {}: the demo key is not a real one, so the \
-         demo needs no account, spends nothing and works offline",
-        fast.base_url()
+        "local servers: OpenAI-shaped at {}, Anthropic-shaped at {}, one answering 503 at {}",
+        servers.openai.base_url(),
+        servers.anthropic.base_url(),
+        servers.down.base_url()
     );
-    let request = ChatRequest::new(&fast, "Say hello.").with_base_url(&server.base_url());
-    println!(
-        "POST {} (model {}, bearer token attached)",
-        request.url(),
-        request.model()
-    );
-    let reply = request.send()?;
-    let seen = server.finish();
-    println!("reply: {reply}");
-    println!(
-        "server saw {} request(s), authorized: {}",
-        seen.len(),
-        seen.iter().all(|s| s.authorized)
-    );
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(llmcfg_example::demo::run(&resolver))?;
+    for (name, server) in [
+        ("OpenAI-shaped", servers.openai),
+        ("Anthropic-shaped", servers.anthropic),
+        ("503", servers.down),
+    ] {
+        let seen = server.finish();
+        println!(
+            "{name} server saw {} request(s), key in the right header: {}, models: {:?}",
+            seen.len(),
+            seen.iter().all(|s| s.authorized),
+            seen.iter().map(|s| s.model.as_str()).collect::<Vec<_>>()
+        );
+    }
     Ok(())
+}
+
+/// A key that is fresh each run, so a test can check it is never printed.
+fn demo_key(provider: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("demo-{provider}-{nanos:x}-{}", std::process::id())
 }

@@ -202,3 +202,64 @@ async fn a_429_waits_its_retry_after_and_5xx_401_400_classify() {
     assert_eq!(err.kind(), CallErrorKind::BadRequest);
     assert!(!format!("{err:?}{err}").contains(CANARY));
 }
+
+const ANTHROPIC_EVENTS: &str = concat!(
+    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x-2025\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n",
+    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n",
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+);
+
+#[test]
+fn a_chat_stream_records_time_to_first_chunk_and_the_final_usage() {
+    let mut text = String::new();
+    let capture = captured(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/messages"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(ANTHROPIC_EVENTS.as_bytes().to_vec(), "text/event-stream"),
+            )
+            .mount(&server)
+            .await;
+        let cfg = config(&[B(
+            "c",
+            "anthropic_messages",
+            &server.uri(),
+            "anthropic/claude-x",
+            1,
+        )]);
+        let (exec, _) = executor(cfg, no_retries());
+        let plain = genai::Client::new().expect("client");
+        let options = genai::chat::ChatOptions::default().with_capture_usage(true);
+        let stream = exec
+            .stream("a0", |t| {
+                let (plain, options) = (plain.clone(), options.clone());
+                async move {
+                    let target = service_target(&t)?;
+                    let response = plain
+                        .exec_chat_stream(target, chat(), Some(&options))
+                        .await?;
+                    Ok::<_, Error>(llmcfg::adapter::genai::events(response))
+                }
+            })
+            .await
+            .expect("opened");
+        llmcfg::adapter::stream::drain(stream, |event| {
+            if let genai::chat::ChatStreamEvent::Chunk(chunk) = event {
+                text.push_str(&chunk.content);
+            }
+        })
+        .await
+        .expect("streamed");
+    });
+    assert_eq!(text, "Hello");
+    let call = &capture.spans("llmcfg.call")[0];
+    assert_eq!(field(call, "gen_ai.usage.input_tokens"), Some("25"));
+    assert_eq!(field(call, "gen_ai.usage.output_tokens"), Some("15"));
+    let attempt = &capture.spans("llmcfg.attempt")[0];
+    assert!(field(attempt, "llmcfg.time_to_first_chunk_ms").is_some());
+}

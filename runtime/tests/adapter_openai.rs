@@ -6,11 +6,12 @@
 mod adapter_common;
 
 use adapter_common::*;
+use async_openai::error::OpenAIError;
 use async_openai::types::chat::{
-    ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequest,
+    ChatCompletionRequestUserMessageArgs, ChatCompletionStreamOptions, CreateChatCompletionRequest,
     CreateChatCompletionRequestArgs, CreateChatCompletionResponse,
 };
-use async_openai::types::embeddings::{CreateEmbeddingRequestArgs, CreateEmbeddingResponse};
+use async_openai::types::embeddings::CreateEmbeddingRequestArgs;
 use llmcfg::adapter::{AdapterError, openai};
 use std::time::Duration;
 
@@ -35,9 +36,9 @@ fn chat_request(model: &str) -> CreateChatCompletionRequest {
 async fn chat(
     http: reqwest::Client,
     t: Target<'_>,
-) -> Result<CreateChatCompletionResponse, openai::Error> {
+) -> Result<CreateChatCompletionResponse, OpenAIError> {
     let client = openai::client(&t, http)?;
-    Ok(client.chat().create(chat_request(t.model_name())).await?)
+    client.chat().create(chat_request(t.model_name())).await
 }
 
 fn answer() -> ResponseTemplate {
@@ -131,9 +132,7 @@ fn embedding_usage_is_recorded() {
                     .model(t.model_name())
                     .input("text")
                     .build()?;
-                Ok::<CreateEmbeddingResponse, openai::Error>(
-                    client.embeddings().create(request).await?,
-                )
+                client.embeddings().create(request).await
             }
         })
         .await
@@ -255,4 +254,74 @@ fn only_openai_compatible_backends_get_a_config() {
             .contains("`anthropic_messages`, which async-openai does not speak"),
         "{err}"
     );
+}
+
+const EVENTS: &str = concat!(
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m1-2025\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m1-2025\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n",
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m1-2025\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":2,\"total_tokens\":13}}\n\n",
+    "data: [DONE]\n\n",
+);
+
+#[test]
+fn a_chat_stream_fails_over_before_its_first_chunk_and_records_its_final_usage() {
+    let mut text = String::new();
+    let capture = captured(async {
+        let (a, b) = (MockServer::start().await, MockServer::start().await);
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(503).set_body_string("down"))
+            .mount(&a)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(EVENTS.as_bytes().to_vec(), "text/event-stream"),
+            )
+            .mount(&b)
+            .await;
+        let cfg = config(&[
+            B("a", "openai_chat_completion", &a.uri(), "openai/m1", 2),
+            B("b", "openai_chat_completion", &b.uri(), "openai/m1", 1),
+        ]);
+        let (exec, _) = executor(cfg, no_retries());
+        let http = reqwest::Client::new();
+        let stream = exec
+            .stream("a0", |t| {
+                let http = http.clone();
+                async move {
+                    let mut request = chat_request(t.model_name());
+                    request.stream_options = Some(ChatCompletionStreamOptions {
+                        include_usage: Some(true),
+                        include_obfuscation: None,
+                    });
+                    openai::client(&t, http)?
+                        .chat()
+                        .create_stream(request)
+                        .await
+                }
+            })
+            .await
+            .expect("failed over");
+        assert_eq!(stream.backend(), "b");
+        let totals = llmcfg::adapter::stream::drain(stream, |chunk| {
+            text.extend(chunk.choices.iter().filter_map(|c| c.delta.content.clone()));
+        })
+        .await
+        .expect("streamed");
+        assert_eq!((totals.input, totals.output), (Some(11), Some(2)));
+        let sent = body(&b.received_requests().await.expect("recorded")[0]);
+        assert_eq!(
+            (&sent["model"], &sent["stream"]),
+            (&json!("m1"), &json!(true))
+        );
+    });
+    assert_eq!(text, "Hello");
+    let call = &capture.spans("llmcfg.call")[0];
+    assert_eq!(field(call, "gen_ai.usage.input_tokens"), Some("11"));
+    assert_eq!(field(call, "gen_ai.usage.output_tokens"), Some("2"));
+    assert_eq!(field(call, "gen_ai.response.model"), Some("m1-2025"));
+    let attempts = capture.spans("llmcfg.attempt");
+    assert_eq!(field(&attempts[0], "error.type"), Some("server_error"));
+    assert!(field(&attempts[1], "llmcfg.time_to_first_chunk_ms").is_some());
 }

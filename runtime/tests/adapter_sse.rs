@@ -89,7 +89,7 @@ fn an_openai_stream_asks_for_usage_and_records_it_with_time_to_first_chunk() {
         stream_one("openai_chat_completion", "openai/m1", OPENAI_EVENTS);
     assert_eq!(tally.text(), "Hello");
     assert_eq!(
-        (tally.input, tally.output, tally.chunks),
+        (tally.usage.input, tally.usage.output, tally.usage.chunks),
         (Some(11), Some(2), 4)
     );
     assert_eq!(request.url.path(), "/v1/chat/completions");
@@ -110,8 +110,11 @@ fn an_anthropic_stream_sums_message_start_and_message_delta_usage() {
     let (tally, request, capture) =
         stream_one("anthropic_messages", "anthropic/claude-x", ANTHROPIC_EVENTS);
     assert_eq!(tally.text(), "Hello");
-    assert_eq!((tally.input, tally.output), (Some(25), Some(15)));
-    assert_eq!(tally.chunks, 7, "the ping is skipped");
+    assert_eq!(
+        (tally.usage.input, tally.usage.output),
+        (Some(25), Some(15))
+    );
+    assert_eq!(tally.usage.chunks, 7, "the ping is skipped");
     assert_eq!(request.url.path(), "/v1/messages");
     assert_eq!(header(&request, "x-api-key"), Some(CANARY));
     assert_eq!(header(&request, "anthropic-version"), Some("2023-06-01"));

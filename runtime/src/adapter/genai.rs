@@ -40,8 +40,12 @@
 //! # }
 //! ```
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
 use genai::adapter::AdapterKind;
-use genai::chat::ChatResponse;
+use genai::chat::{ChatResponse, ChatStream, ChatStreamEvent, ChatStreamResponse};
 use genai::embed::EmbedResponse;
 use genai::resolver::{AuthData, Endpoint, ModelMapper, ServiceTargetResolver};
 use genai::{ClientBuilder, ModelIden, ServiceTarget};
@@ -114,6 +118,33 @@ pub fn client(resolver: &'static Resolver<'static>) -> ClientBuilder {
 
 fn retry_after(headers: Option<&HeaderMap>) -> Option<&str> {
     headers?.get(RETRY_AFTER)?.to_str().ok()
+}
+
+/// A genai chat stream whose errors are this module's [`Error`], so it can be the stream of
+/// [`Executor::stream`](crate::Executor::stream) (whose opening errors are [`Error`] too).
+pub struct Events(Pin<Box<ChatStream>>);
+
+/// The events of a streamed answer (`exec_chat_stream`'s response).
+pub fn events(response: ChatStreamResponse) -> Events {
+    Events(Box::pin(response.stream))
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events").finish_non_exhaustive()
+    }
+}
+
+impl Stream for Events {
+    type Item = Result<ChatStreamEvent, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut()
+            .0
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|event| event.map_err(Error::Genai)))
+    }
 }
 
 /// The error of an attempt through genai: the target is not one genai can call, or the call
@@ -201,6 +232,22 @@ impl Usage for genai::chat::StreamEnd {
         self.captured_usage
             .as_ref()
             .and_then(|u| tokens(u.completion_tokens))
+    }
+}
+
+/// A stream event: only `End` carries usage (see [`StreamEnd`](genai::chat::StreamEnd)).
+impl Usage for ChatStreamEvent {
+    fn input_tokens(&self) -> Option<u64> {
+        match self {
+            ChatStreamEvent::End(end) => end.input_tokens(),
+            _ => None,
+        }
+    }
+    fn output_tokens(&self) -> Option<u64> {
+        match self {
+            ChatStreamEvent::End(end) => end.output_tokens(),
+            _ => None,
+        }
     }
 }
 

@@ -7,6 +7,9 @@
 //! - `genai` (feature `genai`): a `genai::Client` that resolves aliases through
 //!   llmcfg, and a `genai::ServiceTarget` from a target.
 //!
+//! With feature `tokio`, `stream::drain` reads any client's stream through the executor and
+//! records its final usage.
+//!
 //! Each works on a [`Destination`]: an executor attempt's [`Target`] (the usual case: retries
 //! and failover come from the [`Executor`](crate::Executor)) or a single [`Resolved`].
 //!
@@ -50,6 +53,8 @@ pub mod openai;
 pub mod reqwest;
 #[cfg(feature = "reqwest")]
 pub mod sse;
+#[cfg(any(feature = "reqwest", feature = "tokio"))]
+pub mod stream;
 
 use std::time::Duration;
 

@@ -7,7 +7,8 @@
 //!
 //! ```no_run
 //! use async_openai::types::chat::{
-//!     ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs,
+//!     ChatCompletionRequestUserMessageArgs, ChatCompletionStreamOptions,
+//!     CreateChatCompletionRequestArgs,
 //! };
 //! use llmcfg::{Executor, adapter::openai};
 //!
@@ -18,6 +19,8 @@
 //!     .call("fast", |target| {
 //!         let http = http.clone();
 //!         async move {
+//!             // An `AdapterError` (not an OpenAI-compatible backend) converts into
+//!             // `OpenAIError`, classified as itself: the executor fails over.
 //!             let client = openai::client(&target, http)?;
 //!             let request = CreateChatCompletionRequestArgs::default()
 //!                 .model(target.model_name())
@@ -26,11 +29,39 @@
 //!                     .build()?
 //!                     .into()])
 //!                 .build()?;
-//!             Ok::<_, openai::Error>(client.chat().create(request).await?)
+//!             client.chat().create(request).await
 //!         }
 //!     })
 //!     .await?;
 //! println!("{:?}", called.value.choices[0].message.content);
+//!
+//! // Streaming: failover until the first chunk; `drain` records the last chunk's usage
+//! // (asked for with `stream_options.include_usage`).
+//! let stream = executor
+//!     .stream("fast", |target| {
+//!         let http = http.clone();
+//!         async move {
+//!             let request = CreateChatCompletionRequestArgs::default()
+//!                 .model(target.model_name())
+//!                 .messages([ChatCompletionRequestUserMessageArgs::default()
+//!                     .content("Say hello.")
+//!                     .build()?
+//!                     .into()])
+//!                 .stream_options(ChatCompletionStreamOptions {
+//!                     include_usage: Some(true),
+//!                     include_obfuscation: None,
+//!                 })
+//!                 .build()?;
+//!             openai::client(&target, http)?.chat().create_stream(request).await
+//!         }
+//!     })
+//!     .await?;
+//! let mut text = String::new();
+//! let streamed = llmcfg::adapter::stream::drain(stream, |chunk| {
+//!     text.extend(chunk.choices.iter().filter_map(|c| c.delta.content.as_deref()));
+//! })
+//! .await;
+//! println!("{text} ({:?} tokens out)", streamed.map(|t| t.output).ok().flatten());
 //! # Ok(())
 //! # }
 //! ```
@@ -87,25 +118,11 @@ pub fn config(to: &(impl Destination + ?Sized)) -> Result<OpenAIConfig, AdapterE
         .with_project_id(""))
 }
 
-/// The error of an attempt through async-openai: the config could not be made for the target,
-/// or the call failed. `?` turns either into it.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The target is not one async-openai can call.
-    #[error(transparent)]
-    Adapter(#[from] AdapterError),
-    /// async-openai's own error.
-    #[error(transparent)]
-    OpenAi(#[from] OpenAIError),
-}
-
-impl Classify for Error {
-    fn classify(&self) -> Failure {
-        match self {
-            Error::Adapter(e) => e.classify(),
-            Error::OpenAi(e) => e.classify(),
-        }
+/// An [`AdapterError`] inside async-openai's error ([`OpenAIError::Boxed`]), so one `?` serves
+/// [`client`] and async-openai's calls alike; it is classified as itself.
+impl From<AdapterError> for OpenAIError {
+    fn from(error: AdapterError) -> Self {
+        OpenAIError::Boxed(Box::new(error))
     }
 }
 
@@ -157,10 +174,15 @@ impl Classify for OpenAIError {
             OpenAIError::Reqwest(e) => e.classify(),
             OpenAIError::ApiError(e) => Failure::from_status(e.status_code.as_u16(), None),
             OpenAIError::InvalidArgument(_) => Failure::new(FailureClass::BadRequest),
-            OpenAIError::Boxed(e) => match e.downcast_ref::<HttpStatus>() {
-                Some(status) => status.classify(),
-                None => Failure::new(FailureClass::Other),
-            },
+            OpenAIError::Boxed(e) => {
+                if let Some(status) = e.downcast_ref::<HttpStatus>() {
+                    status.classify()
+                } else if let Some(adapter) = e.downcast_ref::<AdapterError>() {
+                    adapter.classify()
+                } else {
+                    Failure::new(FailureClass::Other)
+                }
+            }
             _ => Failure::new(FailureClass::Other),
         }
     }

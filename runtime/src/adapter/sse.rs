@@ -3,7 +3,7 @@
 //! OpenAI-compatible backends, `stream_options.include_usage`, so the last chunk carries the
 //! token counts), and yields each event's JSON as a [`Chunk`]. A [`Tally`] adds up the text and
 //! the usage (OpenAI's last chunk, Anthropic's `message_start` and `message_delta`); with
-//! feature `tokio`, [`collect`] drains an executor stream and records the usage in its
+//! feature `tokio`, `collect` drains an executor stream and records the usage in its
 //! telemetry. Events are parsed by the `eventsource-stream` crate.
 //!
 //! ```no_run
@@ -17,7 +17,7 @@
 //! // Retries and failover until the first event; then the stream is committed to its backend.
 //! let stream = executor.stream("fast", |t| sse::open(&client, t, body.clone())).await?;
 //! match sse::collect(stream).await {
-//!     Ok(tally) => println!("{} ({:?} tokens out)", tally.text(), tally.output),
+//!     Ok(tally) => println!("{} ({:?} tokens out)", tally.text(), tally.usage.output),
 //!     // Broke after output was delivered: says how many chunks; not retried.
 //!     Err(broke) => eprintln!("{broke}"),
 //! }
@@ -35,6 +35,7 @@ use reqwest::Client;
 use reqwest::header::{ACCEPT, HeaderValue};
 
 use super::reqwest::{Error, authorized};
+use super::stream::Totals;
 use super::{AdapterError, Destination, with_model};
 use crate::BackendKind;
 use crate::call::{Classify, Failure, FailureClass, HttpError, Usage};
@@ -210,31 +211,20 @@ impl Usage for Chunk {
     }
 }
 
-/// The text and usage of a stream so far. Providers report cumulative counts (OpenAI once at
-/// the end, Anthropic's `message_delta` the output so far), so the latest count wins.
+/// The text and usage of a stream so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     text: String,
-    /// The prompt tokens, once reported.
-    pub input: Option<u64>,
-    /// The completion tokens, once reported.
-    pub output: Option<u64>,
-    model: Option<String>,
-    /// The chunks seen.
-    pub chunks: u64,
+    /// The token counts and chunks seen.
+    pub usage: Totals,
 }
 
 impl Tally {
     /// Adds one chunk.
     pub fn add(&mut self, chunk: &Chunk) {
-        self.chunks += 1;
+        self.usage.add(chunk);
         if let Some(text) = chunk.text() {
             self.text.push_str(text);
-        }
-        self.input = chunk.input_tokens().or(self.input);
-        self.output = chunk.output_tokens().or(self.output);
-        if self.model.is_none() {
-            self.model = chunk.response_model().map(str::to_string);
         }
     }
 
@@ -246,36 +236,34 @@ impl Tally {
 
 impl Usage for Tally {
     fn input_tokens(&self) -> Option<u64> {
-        self.input
+        self.usage.input_tokens()
     }
     fn output_tokens(&self) -> Option<u64> {
-        self.output
+        self.usage.output_tokens()
     }
     fn response_model(&self) -> Option<&str> {
-        self.model.as_deref()
+        self.usage.response_model()
     }
 }
 
 /// Drains a committed executor stream into a [`Tally`] and records its usage (tokens, the
-/// answering model) on the call's and the attempt's spans, also when the stream breaks.
+/// answering model) on the call's and the attempt's spans, also when the stream breaks
+/// ([`drain`](super::stream::drain) with the text added up).
 #[cfg(feature = "tokio")]
 pub async fn collect<'a, S, E>(
-    mut stream: crate::call::CallStream<'a, S>,
+    stream: crate::call::CallStream<'a, S>,
 ) -> Result<Tally, crate::call::StreamError<'a, E>>
 where
     S: Stream<Item = Result<Chunk, E>>,
 {
-    let mut tally = Tally::default();
-    let result = loop {
-        let next = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
-        match next {
-            Some(Ok(chunk)) => tally.add(&chunk),
-            Some(Err(error)) => break Err(error),
-            None => break Ok(()),
+    let mut text = String::new();
+    let usage = super::stream::drain(stream, |chunk: &Chunk| {
+        if let Some(t) = chunk.text() {
+            text.push_str(t);
         }
-    };
-    stream.record_usage(&tally);
-    result.map(|()| tally)
+    })
+    .await?;
+    Ok(Tally { text, usage })
 }
 
 /// Why a stream's events could not be read.
@@ -363,7 +351,11 @@ mod tests {
         events.iter().for_each(|c| tally.add(c));
         assert_eq!(tally.text(), "Hello");
         assert_eq!(
-            (tally.input, tally.output, tally.response_model()),
+            (
+                tally.usage.input,
+                tally.usage.output,
+                tally.response_model()
+            ),
             (Some(25), Some(15), Some("claude-x"))
         );
     }
@@ -380,7 +372,7 @@ mod tests {
             json!({"model": "gpt-x", "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2}}),
         ));
         assert_eq!(
-            (tally.text(), tally.input, tally.output),
+            (tally.text(), tally.usage.input, tally.usage.output),
             ("Hi", Some(9), Some(2))
         );
     }
