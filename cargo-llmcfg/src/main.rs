@@ -10,6 +10,7 @@ mod edit;
 mod env;
 mod explain;
 mod failure;
+mod init;
 mod migrate;
 mod model;
 mod output;
@@ -39,6 +40,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a commented starter `llm.toml` (and the JSON Schema its first line names).
+    Init(init::InitArgs),
     /// Validate llm configs with the same rules as `include_llm_config!`.
     Check(check::CheckArgs),
     /// Rewrite legacy backend `api_key_env` into credentials + `credential_ref`, comments kept.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Migrate(args) => migrate::run(&args),
         Command::Model(cmd) => model::run(&cmd),

@@ -6,6 +6,7 @@ use common::{cli, stdout};
 
 const COMMANDS: &[&[&str]] = &[
     &[],
+    &["init"],
     &["check"],
     &["migrate"],
     &["model"],
