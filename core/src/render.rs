@@ -2,7 +2,7 @@
 //! `compile_error!` text), a one-line short form, a structured form for JSON, and miette's
 //! graphical report for people (with the `fancy` feature).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -256,15 +256,26 @@ impl ShownSource {
             })
             .collect();
         let last_line = source.location(source.text().len()).line;
-        let mut needed = BTreeSet::new();
         let mut focus = BTreeMap::new();
         for span in &spans {
-            let (a, b) = (source.location(span.start), source.location(span.end));
-            // One line of context on each side, as miette shows.
-            needed.extend(a.line.saturating_sub(1).max(1)..=(b.line + 1).min(last_line));
-            focus.entry(a.line).or_insert(span.start);
-            focus.entry(b.line).or_insert(span.end);
+            focus
+                .entry(source.location(span.start).line)
+                .or_insert(span.start);
+            focus
+                .entry(source.location(span.end).line)
+                .or_insert(span.end);
         }
+        // miette shows one line of context on each side, and merges the snippets of nearby
+        // labels into one with every line between them: all of those are kept.
+        let first = focus
+            .keys()
+            .next()
+            .map_or(1, |l| l.saturating_sub(1).max(1));
+        let last = focus
+            .keys()
+            .next_back()
+            .map_or(1, |l| (l + 1).min(last_line));
+        let needed = first..=last;
         let mut text = String::new();
         let mut views = BTreeMap::new();
         for line in 1..=last_line {
