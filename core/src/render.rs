@@ -83,8 +83,7 @@ fn clean_line(text: &str) -> String {
 /// ```
 ///
 /// Key-shaped tokens are masked and control characters escaped everywhere in it; a source
-/// line longer than [`MAX_LINE_CHARS`](crate::snippet::MAX_LINE_CHARS) characters is cut
-/// around the span.
+/// line longer than 120 characters is cut around the span.
 pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
     let mut lines = vec![source.location(diag.span.start).line];
     lines.extend(
@@ -158,14 +157,14 @@ fn snippet(out: &mut String, source: &SourceFile, span: &Span, label: &str, gutt
     }
 }
 
-/// A diagnostic bound to its source, as a [`miette::Diagnostic`]. miette renders the
-/// [`ShownSource`]: only the lines the labels need, each masked, escaped and cut as in
-/// [`plain`], with the labels moved to match.
+/// A diagnostic bound to its source, as a [`miette::Diagnostic`]. miette renders a shown copy
+/// of the source: only the lines the labels need, each masked, escaped and cut as in [`plain`],
+/// with the labels moved to match.
 #[derive(Debug)]
 pub struct MietteReport<'a> {
     diag: &'a Diagnostic,
     shown: ShownSource,
-    /// The primary span, then the related ones, in [`ShownSource`] offsets.
+    /// The primary span, then the related ones, as offsets into `shown`.
     spans: Vec<Span>,
     message: String,
     help: String,
