@@ -79,7 +79,9 @@ fn migrate_target(target: &Target, write: bool) -> u8 {
         }
         eprintln!("{name}: migrated");
     } else {
-        print!("{}", crate::diff::unified_diff(&name, &text, &migrated));
+        // The context lines are the file's own: a key written in it must not reach the log.
+        let diff = crate::diff::unified_diff(&name, &text, &migrated);
+        print!("{}", llmcfg_core::render::mask_keys(&diff));
     }
     if report.has_errors() {
         eprintln!(

@@ -1,10 +1,15 @@
 //! `cargo llmcfg resolve`: the decision the runtime would make now — the selection rule, every
 //! candidate with why it is usable or filtered, the chosen backend and where its key comes from.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
 use clap::Args;
+use llmcfg::source::SourceError;
 use llmcfg::{
     Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver,
-    Status,
+    SecretMap, SecretSource, SecretSourceError, SecretString, Status, StoreSecrets,
 };
 use serde_json::{Value, json};
 
@@ -103,7 +108,10 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
         Ok(loaded) => loaded,
         Err((file, failure)) => return fail(args, file.as_deref(), failure),
     };
-    let resolver = match Resolver::new(&config) {
+    let resolver = match Resolver::builder(&config)
+        .secrets(ReadOnce::default())
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             let failure = Failure::failed("invalid-registry", escape_controls(&e.to_string()));
@@ -182,7 +190,7 @@ fn json_report(
     let chosen_json = match chosen {
         Ok(r) => json!({
             "backend": r.endpoint().name(),
-            "base_url": r.base_url(),
+            "base_url": shown_url(explanation, r),
             "builtin": r.endpoint().is_builtin(),
             "key_source": r.key_source().as_ref().map(key_source_json),
         }),
@@ -207,6 +215,50 @@ fn json_report(
         "chosen": chosen_json,
         "error": chosen.as_ref().err().map(ToString::to_string),
     })
+}
+
+/// The chosen endpoint's URL as the explanation shows it, userinfo redacted by the runtime
+/// (`https://[REDACTED]@host/v1`); a password there is a key.
+fn shown_url(explanation: &Explanation, chosen: &Resolved<'_>) -> String {
+    let endpoint = chosen.endpoint();
+    explanation
+        .candidates
+        .iter()
+        .find(|c| c.backend == endpoint.name() && c.builtin == endpoint.is_builtin())
+        .map_or_else(|| endpoint.to_string(), |c| c.base_url.clone())
+}
+
+/// The secret store, with each key file read and each key command run at most once: `resolve`
+/// asks the resolver twice (`explain`, then `resolve`), and a key command may be slow, prompt
+/// for a passphrase or count its uses. Keys stay `SecretString`s, zeroized when dropped.
+#[derive(Default)]
+struct ReadOnce {
+    store: StoreSecrets,
+    files: Mutex<HashMap<PathBuf, Result<SecretString, SourceError>>>,
+    commands: Mutex<HashMap<Vec<String>, Result<SecretString, SourceError>>>,
+}
+
+impl SecretSource for ReadOnce {
+    fn secret(&self, name: &str) -> Result<Option<SecretMap>, SecretSourceError> {
+        self.store.secret(name)
+    }
+
+    fn read_file(&self, path: &Path) -> Result<SecretString, SourceError> {
+        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+        files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| self.store.read_file(path))
+            .clone()
+    }
+
+    fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
+        let key: Vec<String> = argv.iter().map(|a| (*a).to_string()).collect();
+        let mut commands = self.commands.lock().unwrap_or_else(PoisonError::into_inner);
+        commands
+            .entry(key)
+            .or_insert_with(|| self.store.run_command(argv))
+            .clone()
+    }
 }
 
 /// The human report; names from the config and the registry have their controls escaped.
@@ -249,7 +301,8 @@ fn print_human(explanation: &Explanation, chosen: &Result<Resolved<'_>, ResolveE
             let key = r
                 .key_source()
                 .map_or_else(|| "no key needed".to_string(), |k| format!("key from {k}"));
-            let line = format!("chosen:   {} {} ({key})", r.endpoint().name(), r.base_url());
+            let url = shown_url(explanation, r);
+            let line = format!("chosen:   {} {url} ({key})", r.endpoint().name());
             println!("{}", escape_line(&line));
         }
         // The candidates above already say why each was filtered.

@@ -237,9 +237,10 @@ fn related_location(
 
 fn result(report: &Report, uri: &str, d: &Diagnostic) -> SarifResult {
     let j = render::json(&report.source, d);
-    let mut text = d.message.clone();
-    if !d.help.is_empty() {
-        let _ = write!(text, "\nhelp: {}", d.help);
+    // `json` has the message and help as every format prints them: keys masked.
+    let mut text = j.message.clone();
+    if !j.help.is_empty() {
+        let _ = write!(text, "\nhelp: {}", j.help);
     }
     SarifResult {
         level: j.severity,
@@ -259,7 +260,10 @@ fn result(report: &Report, uri: &str, d: &Diagnostic) -> SarifResult {
             .related
             .iter()
             .enumerate()
-            .map(|(i, rel)| related_location(&report.source, uri, i, rel.span, &rel.message))
+            .map(|(i, rel)| {
+                let message = render::clean(&rel.message);
+                related_location(&report.source, uri, i, rel.span, &message)
+            })
             .collect(),
         rule_id: d.code.as_str(),
         rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),

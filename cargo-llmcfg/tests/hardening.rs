@@ -388,3 +388,66 @@ fn resolve_json_carries_provider_model_and_secret() {
     assert_eq!(doc["secret"], "team-openai");
     assert!(!doc.to_string().contains("sk-canary-json"));
 }
+
+/// Item 7: `resolve` runs a `kind = "command"` key command once (it ran twice: once for the
+/// explanation, once for the decision), and the `chosen:` line and the JSON show the URL with
+/// its userinfo redacted.
+#[cfg(unix)]
+#[test]
+fn resolve_runs_a_key_command_once_and_redacts_the_chosen_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let counter = dir.path().join("runs");
+    let config = format!(
+        r#"[llm]
+default_alias = "fast"
+
+[[llm.credentials]]
+name = "vault"
+kind = "command"
+command = ["sh", "-c", "echo run >> \"$1\"; echo k3y-from-the-command", "sh", "{}"]
+
+[[llm.backends]]
+name = "gateway"
+kind = "openai_chat_completion"
+base_url = "https://deploy-user@gateway.example.com/v1"
+credential_ref = "vault"
+ops = ["chat_completions"]
+
+[llm.aliases]
+fast = {{ model = "openai/gpt-5-nano", backend = "gateway" }}
+"#,
+        counter.display()
+    );
+    std::fs::write(dir.path().join("llm.toml"), config).expect("write");
+    let runs = || {
+        std::fs::read_to_string(&counter)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let out = run(dir.path(), &["resolve"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert_eq!(runs(), 1, "the key command ran {} times", runs());
+    let chosen = text
+        .lines()
+        .find(|l| l.starts_with("chosen:"))
+        .unwrap_or_default();
+    assert!(
+        chosen.contains("https://[REDACTED]@gateway.example.com/v1"),
+        "{chosen}"
+    );
+    assert!(
+        !text.contains("deploy-user") && !text.contains("k3y-from"),
+        "{text}"
+    );
+
+    let out = run(dir.path(), &["resolve", "-o", "json"]);
+    assert_eq!(runs(), 2, "once more for the second invocation");
+    let doc: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(
+        doc["chosen"]["base_url"],
+        "https://[REDACTED]@gateway.example.com/v1"
+    );
+    assert!(!doc.to_string().contains("deploy-user"), "{doc}");
+}

@@ -2,7 +2,7 @@
 //! `compile_error!` text), a one-line short form, a structured form for JSON, and miette's
 //! graphical report for people (with the `fancy` feature).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -83,8 +83,7 @@ fn clean_line(text: &str) -> String {
 /// ```
 ///
 /// Key-shaped tokens are masked and control characters escaped everywhere in it; a source
-/// line longer than [`MAX_LINE_CHARS`](crate::snippet::MAX_LINE_CHARS) characters is cut
-/// around the span.
+/// line longer than 120 characters is cut around the span.
 pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
     let mut lines = vec![source.location(diag.span.start).line];
     lines.extend(
@@ -158,14 +157,14 @@ fn snippet(out: &mut String, source: &SourceFile, span: &Span, label: &str, gutt
     }
 }
 
-/// A diagnostic bound to its source, as a [`miette::Diagnostic`]. miette renders the
-/// [`ShownSource`]: only the lines the labels need, each masked, escaped and cut as in
-/// [`plain`], with the labels moved to match.
+/// A diagnostic bound to its source, as a [`miette::Diagnostic`]. miette renders a shown copy
+/// of the source: only the lines the labels need, each masked, escaped and cut as in [`plain`],
+/// with the labels moved to match.
 #[derive(Debug)]
 pub struct MietteReport<'a> {
     diag: &'a Diagnostic,
     shown: ShownSource,
-    /// The primary span, then the related ones, in [`ShownSource`] offsets.
+    /// The primary span, then the related ones, as offsets into `shown`.
     spans: Vec<Span>,
     message: String,
     help: String,
@@ -256,15 +255,26 @@ impl ShownSource {
             })
             .collect();
         let last_line = source.location(source.text().len()).line;
-        let mut needed = BTreeSet::new();
         let mut focus = BTreeMap::new();
         for span in &spans {
-            let (a, b) = (source.location(span.start), source.location(span.end));
-            // One line of context on each side, as miette shows.
-            needed.extend(a.line.saturating_sub(1).max(1)..=(b.line + 1).min(last_line));
-            focus.entry(a.line).or_insert(span.start);
-            focus.entry(b.line).or_insert(span.end);
+            focus
+                .entry(source.location(span.start).line)
+                .or_insert(span.start);
+            focus
+                .entry(source.location(span.end).line)
+                .or_insert(span.end);
         }
+        // miette shows one line of context on each side, and merges the snippets of nearby
+        // labels into one with every line between them: all of those are kept.
+        let first = focus
+            .keys()
+            .next()
+            .map_or(1, |l| l.saturating_sub(1).max(1));
+        let last = focus
+            .keys()
+            .next_back()
+            .map_or(1, |l| (l + 1).min(last_line));
+        let needed = first..=last;
         let mut text = String::new();
         let mut views = BTreeMap::new();
         for line in 1..=last_line {
