@@ -32,13 +32,7 @@ fn read_keyring_uses_the_default_store_else_the_kernel_keyring() {
         );
         let err = read_keyring(&service, "openai").expect_err("deleted");
         assert!(
-            matches!(
-                err,
-                SourceError::Keyring {
-                    problem: KeyringProblem::Missing,
-                    ..
-                }
-            ),
+            matches!(&err, SourceError::Keyring { problem, .. } if **problem == KeyringProblem::Missing),
             "{err}"
         );
     }

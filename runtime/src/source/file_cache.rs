@@ -63,10 +63,10 @@ impl FileKeyCache {
                 return Err(io_error(path, &e));
             }
         };
-        if let Some((stamp, key)) = lock(&self.entries).get(path) {
-            if *stamp == now {
-                return Ok(key.clone());
-            }
+        if let Some((stamp, key)) = lock(&self.entries).get(path)
+            && *stamp == now
+        {
+            return Ok(key.clone());
         }
         match off_async_workers(|| read_key_file_stamped(path)) {
             Ok((key, stamp)) => {

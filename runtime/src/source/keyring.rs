@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use super::{SourceError, off_async_workers};
+use super::SourceError;
+#[cfg(feature = "keyring")]
+use super::off_async_workers;
 
 #[cfg(feature = "keyring")]
 pub use keyring_core;
@@ -142,7 +144,7 @@ fn failed(service: &str, account: &str, problem: KeyringProblem) -> SourceError 
     SourceError::Keyring {
         service: service.to_string(),
         account: account.to_string(),
-        problem,
+        problem: Box::new(problem),
     }
 }
 
@@ -206,7 +208,7 @@ mod tests {
             cred.set_error(error);
             let err = read_keyring_in(&store, "llmcfg", "openai").expect_err("fails");
             assert!(
-                matches!(&err, SourceError::Keyring { problem, .. } if *problem == want),
+                matches!(&err, SourceError::Keyring { problem, .. } if **problem == want),
                 "{err:?}"
             );
             assert!(!format!("{err} {err:?}").contains("canary"), "{err:?}");

@@ -225,8 +225,9 @@ pub enum SourceError {
         service: String,
         /// The entry's account (user).
         account: String,
-        /// What went wrong.
-        problem: KeyringProblem,
+        /// What went wrong (boxed: it can carry the platform's reason, and every reason is
+        /// moved around by value on the resolve path).
+        problem: Box<KeyringProblem>,
     },
     /// Reading the command's output failed.
     #[error("key command `{program}`: cannot read its output: {reason}")]
