@@ -332,3 +332,42 @@ fn a_cold_refresh_inside_the_async_executor_leaves_the_worker_free() {
         "worker blocked for {worst_gap:?}"
     );
 }
+
+/// While one lookup refreshes a stale but still usable key, the others are served the old key
+/// at once instead of waiting for the command.
+#[test]
+fn lookups_during_a_refresh_of_a_usable_key_get_the_old_key_without_waiting() {
+    let bench = Bench::new();
+    let argv = bench.line_argv("0.4");
+    let argv = refs(&argv);
+    let clock = ManualKeyClock::at(wall());
+    let store = bench.store(&clock);
+    let ttl = Duration::from_secs(60);
+    let spec = CommandSpec::new(&argv).ttl(Some(ttl));
+    assert_eq!(
+        store.command_key(&spec).expect("key").key.expose_secret(),
+        "sk-run-1"
+    );
+    clock.advance(ttl);
+    std::thread::scope(|s| {
+        let refresher = s.spawn(|| store.command_key(&spec).expect("refreshed"));
+        // The refresh has started once the command has counted its run.
+        while bench.runs() < 2 {
+            std::thread::yield_now();
+        }
+        let start = Instant::now();
+        let old = store.command_key(&spec).expect("the old key");
+        assert!(
+            start.elapsed() < Duration::from_millis(200),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(
+            (old.key.expose_secret(), old.freshness),
+            ("sk-run-1", KeyFreshness::Fresh)
+        );
+        let new = refresher.join().expect("no panic");
+        assert_eq!(new.key.expose_secret(), "sk-run-2");
+    });
+    assert_eq!(bench.runs(), 2);
+}

@@ -64,6 +64,22 @@ pub struct CachedKey {
     pub freshness: KeyFreshness,
 }
 
+impl CachedKey {
+    /// A key fetched just now (a secret source without a cache answers with these).
+    pub fn fresh(key: SecretString) -> Self {
+        Self {
+            key,
+            freshness: KeyFreshness::Fresh,
+        }
+    }
+}
+
+impl From<FetchedKey> for CachedKey {
+    fn from(fetched: FetchedKey) -> Self {
+        Self::fresh(fetched.key)
+    }
+}
+
 /// A cache of key commands' answers, keyed by argv and output mode.
 ///
 /// - A key is reused without running the command for the credential's `ttl`, else
@@ -75,7 +91,9 @@ pub struct CachedKey {
 ///   refreshes it and the others are served the old key meanwhile. No thread is spawned.
 /// - A failed refresh keeps the last good key until it expires — its `expires_at`, else one
 ///   more TTL after it went stale — as [`KeyFreshness::Stale`] with the reason; the command
-///   is tried again [`FAILED_REFRESH_PAUSE`] later.
+///   is tried again [`FAILED_REFRESH_PAUSE`] later. A failure with no usable key is not
+///   remembered: the callers waiting for that run get its error, and the next lookup runs the
+///   command again (after `op signin`, say).
 ///
 /// Entries live as long as the cache: one per distinct command of the config.
 pub struct KeyCache {
@@ -147,11 +165,7 @@ impl KeyCache {
     /// ask at the same time).
     pub fn get(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
         if spec.ttl_setting() == Some(Duration::ZERO) {
-            let fetched = self.fetch(spec)?;
-            return Ok(CachedKey {
-                key: fetched.key,
-                freshness: KeyFreshness::Fresh,
-            });
+            return self.fetch(spec).map(CachedKey::from);
         }
         let entry = self.entry(spec);
         let mut slot = lock(&entry.slot);
@@ -215,10 +229,7 @@ impl KeyCache {
                 let key = good.key.clone();
                 slot.good = Some(good);
                 slot.failure = None;
-                Ok(CachedKey {
-                    key,
-                    freshness: KeyFreshness::Fresh,
-                })
+                Ok(CachedKey::fresh(key))
             }
             Err(error) => {
                 slot.retry_at = now.saturating_add(FAILED_REFRESH_PAUSE);

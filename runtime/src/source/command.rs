@@ -46,7 +46,7 @@ pub(super) fn run_capturing<'a>(
     timeout: Duration,
 ) -> Result<Printed<'a>, SourceError> {
     let (program, args) = argv.split_first().ok_or(SourceError::CommandEmpty)?;
-    let program: &'a str = *program;
+    let program: &'a str = program;
     if program.is_empty() {
         return Err(SourceError::CommandEmpty);
     }

@@ -10,6 +10,9 @@ use secrecy::SecretString;
 use super::file::{FileStamp, io_error, read_key_file_stamped};
 use super::{SourceError, off_async_workers};
 
+/// How many times a file found missing is looked up again before it is reported missing.
+pub const MISSING_RETRIES: u32 = 2;
+
 /// Key files as last read, each with the [stamp](FileStamp) of the version read.
 ///
 /// A lookup looks at the file's metadata (following symlinks, as a Kubernetes secret mount
@@ -38,7 +41,21 @@ impl FileKeyCache {
 
     /// The key in the file at `path`, read again only if the file changed since it was last
     /// read (see [`super::read_key_file`] for what counts as the key).
+    ///
+    /// A lookup racing a Kubernetes rotation can find the file missing for an instant (it
+    /// followed `..data` to the old directory just as the kubelet removed it): a missing file
+    /// is looked up again, up to [`MISSING_RETRIES`] times, before it is reported.
     pub fn read(&self, path: &Path) -> Result<SecretString, SourceError> {
+        let mut tries = 0;
+        loop {
+            match self.read_once(path) {
+                Err(SourceError::FileMissing { .. }) if tries < MISSING_RETRIES => tries += 1,
+                done => return done,
+            }
+        }
+    }
+
+    fn read_once(&self, path: &Path) -> Result<SecretString, SourceError> {
         let now = match std::fs::metadata(path) {
             Ok(meta) => FileStamp::of(&meta),
             Err(e) => {
@@ -46,10 +63,10 @@ impl FileKeyCache {
                 return Err(io_error(path, &e));
             }
         };
-        if let Some((stamp, key)) = lock(&self.entries).get(path) {
-            if *stamp == now {
-                return Ok(key.clone());
-            }
+        if let Some((stamp, key)) = lock(&self.entries).get(path)
+            && *stamp == now
+        {
+            return Ok(key.clone());
         }
         match off_async_workers(|| read_key_file_stamped(path)) {
             Ok((key, stamp)) => {

@@ -54,6 +54,7 @@ mod command;
 mod expiring;
 mod file;
 mod file_cache;
+mod keyring;
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -65,7 +66,10 @@ pub use expiring::{
     CommandOutput, CommandSpec, EXPIRY_MARGIN, FetchedKey, JsonProblem, fetch_command_key,
 };
 pub use file::read_key_file;
-pub use file_cache::FileKeyCache;
+pub use file_cache::{FileKeyCache, MISSING_RETRIES};
+pub use keyring::{KeyringProblem, read_keyring};
+#[cfg(feature = "keyring")]
+pub use keyring::{keyring_core, read_keyring_in};
 
 /// Why a file or command could not give a key. Never carries the key, the command's stdout or
 /// its arguments.
@@ -213,6 +217,17 @@ pub enum SourceError {
         program: String,
         /// Its `expires_at`.
         expired_at: SystemTime,
+    },
+    /// An OS keyring entry (`kind = "keyring"`) could not give a key.
+    #[error("OS keyring entry service `{service}` account `{account}`: {problem}")]
+    Keyring {
+        /// The entry's service.
+        service: String,
+        /// The entry's account (user).
+        account: String,
+        /// What went wrong (boxed: it can carry the platform's reason, and every reason is
+        /// moved around by value on the resolve path).
+        problem: Box<KeyringProblem>,
     },
     /// Reading the command's output failed.
     #[error("key command `{program}`: cannot read its output: {reason}")]
