@@ -300,7 +300,7 @@ pub(crate) fn invalid_duration(span: Span, key: &str, error: &DurationError) -> 
     Diagnostic::new(Code::InvalidDuration, span, message)
         .with_label(label)
         .with_help(format!(
-            "write {}, e.g. `{key} = \"30s\"`",
+            "write `{key} = \"30s\"`: {}",
             duration::ACCEPTED_FORMS
         ))
 }
