@@ -65,7 +65,12 @@ fn read_alias(r: &mut Reader, name: Spanned<String>, value: &RawValue<'_>) -> Op
         if value.get_ref().is_table() {
             let what = format!("alias `{}`", name.value);
             let example = "\"openai/gpt-5-nano\"";
-            r.push(diags::missing_field(span_of(value), &what, "model", example));
+            r.push(diags::missing_field(
+                span_of(value),
+                &what,
+                "model",
+                example,
+            ));
         }
         return None;
     };

@@ -84,7 +84,12 @@ pub(super) fn read_backend(
         legacy_api_key_env(r, (key, value), read.name.as_ref(), credentials);
     }
     let Some(name) = read.name.take() else {
-        r.push(diags::missing_field(span, "backend", "name", "\"openai-chat\""));
+        r.push(diags::missing_field(
+            span,
+            "backend",
+            "name",
+            "\"openai-chat\"",
+        ));
         return None;
     };
     check_entry_name(r, "backend", &name);
@@ -92,7 +97,12 @@ pub(super) fn read_backend(
 }
 
 /// The backend with what was omitted reported or defaulted from the other keys.
-fn complete(r: &mut Reader, read: Read, (name, span): (Spanned<String>, Span), written: Written) -> Backend {
+fn complete(
+    r: &mut Reader,
+    read: Read,
+    (name, span): (Spanned<String>, Span),
+    written: Written,
+) -> Backend {
     let what = format!("backend `{}`", name.value);
     let kind_known = read.kind.is_some();
     let kind = read.kind.unwrap_or_else(|| {
@@ -120,14 +130,19 @@ fn complete(r: &mut Reader, read: Read, (name, span): (Spanned<String>, Span), w
         let known = kind_known.then_some(kind.value);
         r.push(diags::no_ops(written.ops_span, &what, known));
     }
-    let transports = read.transports.filter(|t| !t.is_empty()).unwrap_or_else(|| {
-        let kinds = kind.value.transports().iter();
-        kinds.map(|t| Spanned::new(*t, kind.span)).collect()
-    });
-    let hosting = read.hosting.unwrap_or_else(|| match vocab::url_host(&base_url.value) {
-        Some(host) if vocab::is_loopback_host(host) => Hosting::Local,
-        _ => Hosting::Remote,
-    });
+    let transports = read
+        .transports
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            let kinds = kind.value.transports().iter();
+            kinds.map(|t| Spanned::new(*t, kind.span)).collect()
+        });
+    let hosting = read
+        .hosting
+        .unwrap_or_else(|| match vocab::url_host(&base_url.value) {
+            Some(host) if vocab::is_loopback_host(host) => Hosting::Local,
+            _ => Hosting::Remote,
+        });
     Backend {
         span,
         name,
