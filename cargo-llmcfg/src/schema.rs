@@ -78,7 +78,10 @@ fn property(key: &Key) -> Value {
         Ty::Int { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Ty::Duration => json!({ "type": "string", "pattern": keys::DURATION }),
         Ty::Strs { item, min_items } => array(text(item), min_items),
-        Ty::WordList { words: w, min_items } => array(
+        Ty::WordList {
+            words: w,
+            min_items,
+        } => array(
             json!({ "type": "string", "enum": words((w.list)()) }),
             min_items,
         ),
@@ -273,6 +276,9 @@ mod tests {
         assert!(!with("30"), "a bare number has no unit");
         assert!(!with("\"soon\""));
         let timeout = &described(&root, "backend")["properties"]["timeout"];
-        assert_eq!(timeout["description"], keys::BACKEND.key("timeout").map_or("", |k| k.doc));
+        assert_eq!(
+            timeout["description"],
+            keys::BACKEND.key("timeout").map_or("", |k| k.doc)
+        );
     }
 }

@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 /// The forms a duration key accepts, for help texts and docs.
-pub const ACCEPTED_FORMS: &str = "a number and a unit, such as `\"30s\"`, `\"250ms\"`, `\"2m\"`, \
-`\"1h\"` or `\"1m 30s\"` (units: `ms`, `s`, `m`, `h`, `d`; also `us`, `ns` and long names \
-such as `seconds`)";
+pub const ACCEPTED_FORMS: &str = "a number and a unit, such as `\"250ms\"`, `\"2m\"` or `\"1m 30s\"` \
+(units `ms`, `s`, `m`, `h`, `d`; also `us`, `ns` and long names such as `seconds`)";
 
 /// Why a duration string was refused.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -46,9 +46,9 @@ pub mod model;
 #[cfg(feature = "parse")]
 mod parse;
 #[cfg(feature = "parse")]
-pub mod render;
-#[cfg(feature = "parse")]
 mod read;
+#[cfg(feature = "parse")]
+pub mod render;
 #[cfg(feature = "parse")]
 mod schema;
 #[cfg(feature = "parse")]

@@ -110,6 +110,7 @@ kind = "openai_chat_completion"
 base_url = "https://api.openai.com/v1"
 credential_ref = "b"
 ops = ["chat_completions"]
+timeout = "1m 30s"
 [[llm.backends]]
 name = "local"
 kind = "ollama_chat"
@@ -143,6 +144,11 @@ mid = "anthropic/claude"
         assert_eq!(lowered.backends[0].credential, Some(1));
         assert_eq!(lowered.backends[0].provider, Some("openai"));
         assert_eq!(lowered.backends[1].credential, None);
+        assert_eq!(
+            lowered.backends[0].timeout,
+            Some(std::time::Duration::from_secs(90))
+        );
+        assert_eq!(lowered.backends[1].timeout, None);
         assert_eq!(lowered.env_vars, ["A_KEY"]);
         assert_eq!(lowered.credentials.len(), 2);
     }

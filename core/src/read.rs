@@ -330,3 +330,59 @@ pub(crate) fn int_decl(key: &keys::Key) -> ((i64, i64), i64) {
     };
     (range, example)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Diagnostic, Options, check};
+
+    fn only(text: &str) -> Diagnostic {
+        let report = check("t.toml", text, &Options::default());
+        assert_eq!(report.diagnostics.len(), 1, "{:#?}", report.diagnostics);
+        report.diagnostics[0].clone()
+    }
+
+    fn backend_with(timeout: &str) -> String {
+        format!(
+            "[[llm.backends]]\nname = \"b\"\nkind = \"stub\"\nops = [\"embeddings\"]\ntimeout = {timeout}\n"
+        )
+    }
+
+    #[test]
+    fn a_timeout_is_read_as_a_duration() {
+        let report = check("t.toml", &backend_with("\"250ms\""), &Options::default());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let timeout = report.config.backends[0].timeout.expect("timeout");
+        assert_eq!(timeout.value, std::time::Duration::from_millis(250));
+        assert_eq!(
+            &backend_with("\"250ms\"")[timeout.span.range()],
+            "\"250ms\""
+        );
+    }
+
+    #[test]
+    fn zero_and_malformed_durations_have_their_own_code_and_wording() {
+        let zero = only(&backend_with("\"0s\""));
+        assert_eq!(zero.code.as_str(), "invalid-duration");
+        assert_eq!(zero.message, "`timeout` must be greater than zero");
+        assert!(zero.help.contains("`\"250ms\"`"), "{}", zero.help);
+        let bare = only(&backend_with("\"30\""));
+        assert_eq!(bare.code.as_str(), "invalid-duration");
+        assert_eq!(bare.message, "`timeout` is not a duration");
+        assert_eq!(bare.label, "unknown unit: expected a number and a unit");
+        assert!(
+            bare.help
+                .starts_with("write `timeout = \"30s\"`: a number and a unit")
+        );
+    }
+
+    #[test]
+    fn a_timeout_that_is_not_a_string_is_a_wrong_type_with_a_duration_example() {
+        let d = only(&backend_with("30"));
+        assert_eq!(d.code.as_str(), "wrong-type");
+        assert_eq!(
+            d.message,
+            "`timeout` must be a duration string, found integer"
+        );
+        assert_eq!(d.help, "write it as `timeout = \"30s\"`");
+    }
+}

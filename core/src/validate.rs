@@ -196,7 +196,11 @@ fn default_alias(config: &LlmConfig, sink: &mut Sink) {
     if config.alias(&default.value).is_some() {
         return;
     }
-    let names: Vec<&str> = config.aliases.iter().map(|a| a.name.value.as_str()).collect();
+    let names: Vec<&str> = config
+        .aliases
+        .iter()
+        .map(|a| a.name.value.as_str())
+        .collect();
     let near = suggest::did_you_mean(&default.value, names.iter().copied());
     sink.push(diags::unknown_default_alias(
         default.span,
@@ -254,7 +258,10 @@ fn constants(config: &LlmConfig, sink: &mut Sink) {
     );
     check(
         "env",
-        &mut config.credentials.iter().filter_map(|c| c.api_key_env.as_ref()),
+        &mut config
+            .credentials
+            .iter()
+            .filter_map(|c| c.api_key_env.as_ref()),
     );
 }
 

@@ -100,7 +100,9 @@ pub(crate) fn invalid_secret_name(span: Span, name: &str) -> Diagnostic {
         format!("`{name}` is not a valid secret name"),
     )
     .with_label("expected 1–128 of `[A-Za-z0-9_.-]`, not starting with `.`")
-    .with_help("name the secret with letters, digits, `_`, `.` and `-`, e.g. `secret = \"openai-creds\"`")
+    .with_help(
+        "name the secret with letters, digits, `_`, `.` and `-`, e.g. `secret = \"openai-creds\"`",
+    )
 }
 
 /// `invalid-name`: the `name` of a `what` (`credential`, `backend`).
@@ -111,7 +113,9 @@ pub(crate) fn invalid_name(span: Span, what: &str, name: &str) -> Diagnostic {
         format!("invalid {what} name `{name}`")
     };
     Diagnostic::new(Code::InvalidName, span, message)
-        .with_label("expected letters, digits, `_`, `-`, `.` or `/`, starting with a letter or digit")
+        .with_label(
+            "expected letters, digits, `_`, `-`, `.` or `/`, starting with a letter or digit",
+        )
         .with_help(format!("rename the {what}, e.g. `name = \"openai-chat\"`"))
 }
 

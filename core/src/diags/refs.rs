@@ -66,9 +66,8 @@ pub(crate) fn unknown_backend_ref(
 ) -> Diagnostic {
     let help = match near {
         Some(near) => format!("did you mean `backend = \"{near}\"`?"),
-        None => {
-            "name a `[[…backends]]` entry, or remove `backend` to let the runtime choose".to_string()
-        }
+        None => "name a `[[…backends]]` entry, or remove `backend` to let the runtime choose"
+            .to_string(),
     };
     Diagnostic::new(
         Code::UnknownBackendRef,

@@ -8,11 +8,16 @@ use crate::suggest;
 
 /// `table-not-found`: no table at the selected dotted `path`; `here` names where it was looked
 /// for, `near` is a key there spelled like the missing segment.
-pub(crate) fn table_not_found(span: Span, path: &str, here: &str, near: Option<&str>) -> Diagnostic {
+pub(crate) fn table_not_found(
+    span: Span,
+    path: &str,
+    here: &str,
+    near: Option<&str>,
+) -> Diagnostic {
     let help = match near {
-        Some(near) => format!(
-            "did you mean `{near}`? point `table` at the table that holds the llm config"
-        ),
+        Some(near) => {
+            format!("did you mean `{near}`? point `table` at the table that holds the llm config")
+        }
         None => format!(
             "add a `[{path}]` table with credentials, backends and aliases, or select another table with `table = \"…\"`"
         ),
@@ -154,7 +159,12 @@ pub(crate) fn unknown_field<'a>(
 }
 
 /// `out-of-range`: `key` is outside `min..=max`; `example` is the value the help proposes.
-pub(crate) fn out_of_range(span: Span, key: &str, (min, max): (i64, i64), example: i64) -> Diagnostic {
+pub(crate) fn out_of_range(
+    span: Span,
+    key: &str,
+    (min, max): (i64, i64),
+    example: i64,
+) -> Diagnostic {
     let (message, help) = if max == i64::MAX {
         (
             format!("`{key}` must not be negative"),
@@ -191,7 +201,10 @@ impl UnknownWord<'_> {
                 format!("did you mean `{near}`?"),
                 format!("write `\"{near}\"`; the {what} values are {expected}"),
             ),
-            None => (format!("not a known {what}"), format!("use one of {expected}")),
+            None => (
+                format!("not a known {what}"),
+                format!("use one of {expected}"),
+            ),
         };
         Diagnostic::new(code, self.span, format!("unknown {what} `{}`", self.word))
             .with_label(label)
@@ -300,7 +313,7 @@ pub(crate) fn invalid_duration(span: Span, key: &str, error: &DurationError) -> 
     Diagnostic::new(Code::InvalidDuration, span, message)
         .with_label(label)
         .with_help(format!(
-            "write {}, e.g. `{key} = \"30s\"`",
+            "write `{key} = \"30s\"`: {}",
             duration::ACCEPTED_FORMS
         ))
 }

@@ -3,8 +3,7 @@
 //! table show it.
 
 use super::{
-    ALIAS_NAME, ENTRY_NAME, ENV_NAME, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL,
-    Value, Words,
+    ALIAS_NAME, ENTRY_NAME, ENV_NAME, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL, Value, Words,
 };
 use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
 
@@ -298,12 +297,7 @@ pub static OLLAMA: Table = Table {
             Value::Bool(false),
             "Allow a non-loopback `base_url`.",
         ),
-        with_default(
-            "timeout_ms",
-            COUNT,
-            Value::Int(1500),
-            "Discovery timeout.",
-        ),
+        with_default("timeout_ms", COUNT, Value::Int(1500), "Discovery timeout."),
         with_default(
             "max_models",
             COUNT,
@@ -370,7 +364,12 @@ pub static ROUTER: Table = Table {
     heading: "[llm.router_grpc_filter_stream]",
     doc: "Spear's external routing filter.",
     keys: &[
-        with_default("enabled", Ty::Bool, Value::Bool(false), "Whether the filter runs."),
+        with_default(
+            "enabled",
+            Ty::Bool,
+            Value::Bool(false),
+            "Whether the filter runs.",
+        ),
         with_default(
             "addr",
             Ty::Str(Text::matching("^(|.+:[0-9]+)$")),

@@ -63,7 +63,10 @@ fn every_declared_key_is_read_and_every_other_key_is_unknown() {
         let text = file_with(table, &with_extra);
         let unknown = unknown_fields(&text);
         assert_eq!(unknown.len(), 1, "{text}\n{unknown:?}");
-        assert!(unknown[0].contains("`not_declared_anywhere`"), "{unknown:?}");
+        assert!(
+            unknown[0].contains("`not_declared_anywhere`"),
+            "{unknown:?}"
+        );
     }
 }
 
@@ -84,7 +87,12 @@ fn every_table_a_key_holds_is_listed() {
         let mut names: Vec<&str> = table.names().collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), table.keys.len(), "a key declared twice in `{}`", table.id);
+        assert_eq!(
+            names.len(),
+            table.keys.len(),
+            "a key declared twice in `{}`",
+            table.id
+        );
     }
 }
 
@@ -123,16 +131,31 @@ fn the_reader_fills_absent_keys_with_the_declared_defaults() {
     assert_eq!(d.allow_remote, declared_bool(&OLLAMA, "allow_remote"));
     assert_eq!(d.timeout_ms, declared_int(&OLLAMA, "timeout_ms"));
     assert_eq!(d.max_models, declared_int(&OLLAMA, "max_models"));
-    assert_eq!(u64::from(d.default_weight), declared_int(&OLLAMA, "default_weight"));
+    assert_eq!(
+        u64::from(d.default_weight),
+        declared_int(&OLLAMA, "default_weight")
+    );
     assert_eq!(format!("{:?}", d.scope), declared_toml(&OLLAMA, "scope"));
-    assert_eq!(format!("{:?}", d.name_prefix), declared_toml(&OLLAMA, "name_prefix"));
+    assert_eq!(
+        format!("{:?}", d.name_prefix),
+        declared_toml(&OLLAMA, "name_prefix")
+    );
     let ops: Vec<&str> = d.default_ops.iter().map(|o| o.as_str()).collect();
     assert_eq!(format!("{ops:?}"), declared_toml(&OLLAMA, "default_ops"));
     let f = report.config.router_filter.expect("router");
     assert_eq!(f.fail_open, declared_bool(&ROUTER, "fail_open"));
-    assert_eq!(f.decision_timeout_ms, declared_int(&ROUTER, "decision_timeout_ms"));
-    assert_eq!(f.max_inflight_total, declared_int(&ROUTER, "max_inflight_total"));
-    assert_eq!(f.content_fetch_max_bytes, declared_int(&ROUTER, "content_fetch_max_bytes"));
+    assert_eq!(
+        f.decision_timeout_ms,
+        declared_int(&ROUTER, "decision_timeout_ms")
+    );
+    assert_eq!(
+        f.max_inflight_total,
+        declared_int(&ROUTER, "max_inflight_total")
+    );
+    assert_eq!(
+        f.content_fetch_max_bytes,
+        declared_int(&ROUTER, "content_fetch_max_bytes")
+    );
     let b = &report.config.backends[0];
     assert_eq!(u64::from(b.weight), declared_int(&BACKEND, "weight"));
     assert_eq!(i64::from(b.priority), 0);
@@ -155,7 +178,11 @@ fn docs_keys_md_lists_exactly_the_declared_keys() {
     );
     for table in TABLES {
         for key in table.keys {
-            assert!(have.contains(&format!("| `{}` |", key.name)), "{}", key.name);
+            assert!(
+                have.contains(&format!("| `{}` |", key.name)),
+                "{}",
+                key.name
+            );
         }
     }
 }

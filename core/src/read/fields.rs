@@ -42,7 +42,11 @@ impl<'a, 'i> Fields<'a, 'i> {
     /// reader, not in the file: the tests read every declared key.
     fn decl(&self, name: &str) -> Option<&'static Key> {
         let key = self.decl.key(name);
-        debug_assert!(key.is_some(), "`{name}` is not declared in `{}`", self.decl.id);
+        debug_assert!(
+            key.is_some(),
+            "`{name}` is not declared in `{}`",
+            self.decl.id
+        );
         key
     }
 

@@ -2,6 +2,8 @@
 //! credential to write instead, and the defaults that depend on other keys (a stub's URL, the
 //! kind's transports, hosting told from the URL).
 
+use std::time::Duration;
+
 use toml::de::DeTable;
 
 use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, check_entry_name};
@@ -12,7 +14,7 @@ use crate::legacy;
 use crate::model::{Backend, Credential, Spanned};
 use crate::parse::{RawKey, RawValue};
 use crate::read::{Fields, Reader, span_of};
-use crate::vocab::{self, BackendKind, Hosting};
+use crate::vocab::{self, BackendKind, Hosting, Op, Transport};
 
 /// What was written about the keys whose absence has a rule of its own.
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +24,41 @@ struct Written {
     /// `ops` absent or written as `[]`: nothing to serve, as opposed to a list of bad words.
     no_ops: bool,
     ops_span: Span,
+}
+
+/// The keys as read, before the defaults that depend on other keys.
+#[derive(Debug)]
+struct Read {
+    name: Option<Spanned<String>>,
+    kind: Option<Spanned<BackendKind>>,
+    base_url: Option<Spanned<String>>,
+    credential_ref: Option<Spanned<String>>,
+    hosting: Option<Hosting>,
+    model: Option<Spanned<String>>,
+    ops: Vec<Spanned<Op>>,
+    features: Vec<Spanned<String>>,
+    transports: Option<Vec<Spanned<Transport>>>,
+    weight: u32,
+    priority: i32,
+    timeout: Option<Spanned<Duration>>,
+}
+
+fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
+    Read {
+        name: f.string(r, "name"),
+        kind: f.word(r, "kind", BACKEND_KINDS),
+        base_url: f.string(r, "base_url"),
+        credential_ref: f.string(r, "credential_ref"),
+        hosting: f.word(r, "hosting", HOSTINGS).map(|h| h.value),
+        model: f.string(r, "model"),
+        ops: f.words(r, "ops", OPS).unwrap_or_default(),
+        features: f.strings(r, "features").unwrap_or_default(),
+        transports: f.words(r, "transports", TRANSPORTS),
+        // In range: the reader checked the declared bounds.
+        weight: f.integer_or_default(r, "weight") as u32,
+        priority: f.integer_or_default(r, "priority") as i32,
+        timeout: f.duration(r, "timeout"),
+    }
 }
 
 pub(super) fn read_backend(
@@ -39,33 +76,36 @@ pub(super) fn read_backend(
             .is_none_or(|v| v.get_ref().as_array().is_some_and(|a| a.is_empty())),
         ops_span: f.written("ops").map_or(span, span_of),
     };
-    let name = f.string(r, "name");
-    let kind = f.word(r, "kind", BACKEND_KINDS);
-    let base_url = f.string(r, "base_url");
-    let credential_ref = f.string(r, "credential_ref");
-    let hosting = f.word(r, "hosting", HOSTINGS).map(|h| h.value);
-    let model = f.string(r, "model");
-    let ops = f.words(r, "ops", OPS).unwrap_or_default();
-    let features = f.strings(r, "features").unwrap_or_default();
-    let transports = f.words(r, "transports", TRANSPORTS);
-    // In range: the reader checked the declared bounds.
-    let weight = f.integer_or_default(r, "weight") as u32;
-    let priority = f.integer_or_default(r, "priority") as i32;
-    let timeout = f.duration(r, "timeout");
+    let mut read = read_keys(r, &mut f);
     let legacy = f.take_entry("api_key_env");
     let place = format!("a `[[{}.backends]]` entry", r.table);
     f.finalize(r, &place);
     if let Some((key, value)) = legacy {
-        legacy_api_key_env(r, (key, value), name.as_ref(), credentials);
+        legacy_api_key_env(r, (key, value), read.name.as_ref(), credentials);
     }
-    let Some(name) = name else {
-        r.push(diags::missing_field(span, "backend", "name", "\"openai-chat\""));
+    let Some(name) = read.name.take() else {
+        r.push(diags::missing_field(
+            span,
+            "backend",
+            "name",
+            "\"openai-chat\"",
+        ));
         return None;
     };
     check_entry_name(r, "backend", &name);
+    Some(complete(r, read, (name, span), written))
+}
+
+/// The backend with what was omitted reported or defaulted from the other keys.
+fn complete(
+    r: &mut Reader,
+    read: Read,
+    (name, span): (Spanned<String>, Span),
+    written: Written,
+) -> Backend {
     let what = format!("backend `{}`", name.value);
-    let kind_known = kind.is_some();
-    let kind = kind.unwrap_or_else(|| {
+    let kind_known = read.kind.is_some();
+    let kind = read.kind.unwrap_or_else(|| {
         if !written.kind {
             r.push(diags::missing_field(
                 span,
@@ -76,7 +116,7 @@ pub(super) fn read_backend(
         }
         Spanned::new(BackendKind::Stub, span)
     });
-    let base_url = base_url.unwrap_or_else(|| {
+    let base_url = read.base_url.unwrap_or_else(|| {
         // Only a stub may go without a URL; a backend that names no kind at all most likely
         // is not one, so both omissions are reported in one pass.
         let may_omit = kind.value == BackendKind::Stub && (kind_known || written.kind);
@@ -86,34 +126,39 @@ pub(super) fn read_backend(
         }
         Spanned::new(String::new(), span)
     });
-    if ops.is_empty() && written.no_ops {
+    if read.ops.is_empty() && written.no_ops {
         let known = kind_known.then_some(kind.value);
         r.push(diags::no_ops(written.ops_span, &what, known));
     }
-    let transports = transports.filter(|t| !t.is_empty()).unwrap_or_else(|| {
-        let kinds = kind.value.transports().iter();
-        kinds.map(|t| Spanned::new(*t, kind.span)).collect()
-    });
-    let hosting = hosting.unwrap_or_else(|| match vocab::url_host(&base_url.value) {
-        Some(host) if vocab::is_loopback_host(host) => Hosting::Local,
-        _ => Hosting::Remote,
-    });
-    Some(Backend {
+    let transports = read
+        .transports
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            let kinds = kind.value.transports().iter();
+            kinds.map(|t| Spanned::new(*t, kind.span)).collect()
+        });
+    let hosting = read
+        .hosting
+        .unwrap_or_else(|| match vocab::url_host(&base_url.value) {
+            Some(host) if vocab::is_loopback_host(host) => Hosting::Local,
+            _ => Hosting::Remote,
+        });
+    Backend {
         span,
         name,
         kind,
         kind_known,
         base_url,
-        credential_ref,
+        credential_ref: read.credential_ref,
         hosting,
-        model,
-        ops,
-        features,
+        model: read.model,
+        ops: read.ops,
+        features: read.features,
         transports,
-        weight,
-        priority,
-        timeout,
-    })
+        weight: read.weight,
+        priority: read.priority,
+        timeout: read.timeout,
+    }
 }
 
 /// The backend names its key's env var itself: propose the credential that reads it, or the

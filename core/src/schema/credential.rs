@@ -21,7 +21,11 @@ struct Kind {
     unknown: bool,
 }
 
-pub(super) fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Credential> {
+pub(super) fn read_credential(
+    r: &mut Reader,
+    table: &DeTable<'_>,
+    span: Span,
+) -> Option<Credential> {
     let mut f = Fields::new(&keys::CREDENTIAL, table);
     let name = f.string(r, "name");
     let kind = match f.string(r, "kind") {
@@ -50,7 +54,12 @@ pub(super) fn read_credential(r: &mut Reader, table: &DeTable<'_>, span: Span) -
     let place = format!("a `[[{}.credentials]]` entry", r.table);
     f.finalize(r, &place);
     let Some(name) = name else {
-        r.push(diags::missing_field(span, "credential", "name", "\"openai\""));
+        r.push(diags::missing_field(
+            span,
+            "credential",
+            "name",
+            "\"openai\"",
+        ));
         return None;
     };
     check_entry_name(r, "credential", &name);
@@ -104,13 +113,21 @@ fn kind_rules(r: &mut Reader, c: &Credential, kind: Kind, env_written: bool) {
     }
     let kind_word = (kind.value.as_str(), kind.span);
     let written = [
-        ("path", CredentialKind::File, c.path.as_ref().map(|p| p.span)),
+        (
+            "path",
+            CredentialKind::File,
+            c.path.as_ref().map(|p| p.span),
+        ),
         (
             "command",
             CredentialKind::Command,
             c.command.as_ref().map(|p| p.span),
         ),
-        ("secret", CredentialKind::Env, c.secret.as_ref().map(|p| p.span)),
+        (
+            "secret",
+            CredentialKind::Env,
+            c.secret.as_ref().map(|p| p.span),
+        ),
     ];
     for (key, owner, at) in written {
         if let Some(at) = at.filter(|_| !kind.unknown && kind.value != owner) {
