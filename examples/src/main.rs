@@ -108,6 +108,11 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
 
     // The same shape of config with its base URLs on local servers.
     let servers = Servers::start(&openai_key, &anthropic_key)?;
+    println!(
+        "sending to a local mock server instead of {}: the demo keys are not real ones, so the \
+         demo needs no account, spends nothing and works offline",
+        fast.base_url()
+    );
     let config = servers.config()?;
     let env = BTreeMap::from([("ANTHROPIC_API_KEY".to_string(), anthropic_key)]);
     let resolver = Resolver::builder(&config)
