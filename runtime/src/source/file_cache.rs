@@ -13,7 +13,7 @@ use super::{SourceError, off_async_workers};
 /// How many times a file found missing is looked up again before it is reported missing.
 pub const MISSING_RETRIES: u32 = 2;
 
-/// Key files as last read, each with the [stamp](FileStamp) of the version read.
+/// Key files as last read, each with the stamp (identity, times, length) of the version read.
 ///
 /// A lookup looks at the file's metadata (following symlinks, as a Kubernetes secret mount
 /// needs) and serves the key held when the device, inode, modification and change times and

@@ -1,18 +1,5 @@
 //! `kind = "keyring"`: a key in the OS credential store, through the `keyring` crate family
 //! (`keyring-core` and one store crate per platform), behind the `keyring` feature.
-//!
-//! Which store is read: the one the application made `keyring-core`'s default
-//! ([`keyring_core::set_default_store`], re-exported here so the versions match) — the macOS
-//! Keychain (`apple-native-keyring-store`), the Windows Credential Manager
-//! (`windows-native-keyring-store`), Secret Service (`dbus-secret-service-keyring-store`) —
-//! else, on Linux, the kernel keyring (`linux-keyutils-keyring-store`, the session keyring),
-//! which is always there and needs no daemon (but a session keyring: a login session, or
-//! `keyctl session`; a process with only the user-session fallback cannot use it). Elsewhere, without a default store, the lookup
-//! fails and says which call to add.
-//!
-//! Tested: against `keyring-core`'s mock store (found, missing, every error kind) and, on
-//! Linux, against the real kernel keyring; the macOS, Windows and Secret Service stores are
-//! not exercised by this crate's tests.
 
 #[cfg(feature = "keyring")]
 use std::sync::Arc;
@@ -71,8 +58,24 @@ impl std::fmt::Display for KeyringProblem {
     }
 }
 
-/// Reads the key stored for `service` and `account` in the OS credential store (see the
-/// [module](self) for which store). The entry's text, trimmed, is the key.
+/// Reads the key stored for `service` and `account` in the OS credential store. The entry's
+/// text, trimmed, is the key; an empty one, or one holding a control character, is refused.
+///
+/// Which store is read: the one the application made `keyring-core`'s default with
+/// `llmcfg::source::keyring_core::set_default_store(…)` (re-exported so the versions match) —
+/// the macOS Keychain (`apple-native-keyring-store`), the Windows Credential Manager
+/// (`windows-native-keyring-store`), Secret Service (`dbus-secret-service-keyring-store`) —
+/// else, on Linux, the kernel keyring (`linux-keyutils-keyring-store`), which needs no daemon
+/// but does need a session keyring (a login session, or `keyctl session`): a process left with
+/// only the user-session fallback cannot link keys there and gets
+/// [`KeyringProblem::NoAccess`]. Elsewhere, without a default store, the lookup fails with
+/// [`KeyringProblem::NoStore`], which says which call to add.
+///
+/// Tested how: against `keyring-core`'s mock store (a key found and trimmed, a missing entry,
+/// the store's `NoEntry`, `BadEncoding`, `Ambiguous` and `NoStorageAccess` errors, blank or
+/// control-character content) and, on Linux, against the real kernel keyring (a key added
+/// through `linux-keyutils-keyring-store`, read back, deleted, then reported missing). The
+/// macOS, Windows and Secret Service stores are not exercised by this crate's tests.
 pub fn read_keyring(service: &str, account: &str) -> Result<SecretString, SourceError> {
     #[cfg(feature = "keyring")]
     {

@@ -15,11 +15,11 @@
 //!   FIFO, a device or a socket is refused without blocking), at most [`MAX_KEY_BYTES`].
 //! - **command**: the first line of its stdout, trimmed — the `pass` convention, where later
 //!   lines carry metadata. A first line holding a control character is refused. At most
-//!   [`MAX_KEY_BYTES`] of stdout are read; more is reported as too large. The command runs once
-//!   per lookup, with no stdin, in its own process group, which is killed after the timeout; a
-//!   background process that keeps stdout open after the command exits is reported as such
-//!   (and killed with the group). No thread is left behind: the pipes are read without
-//!   blocking by the calling thread.
+//!   [`MAX_KEY_BYTES`] of stdout are read; more is reported as too large. [`run_key_command`]
+//!   runs it once per call (the default source caches its key, below), with no stdin, in its
+//!   own process group, which is killed after the timeout; a background process that keeps
+//!   stdout open after the command exits is reported as such (and killed with the group). No
+//!   thread is left behind: the pipes are read without blocking by the calling thread.
 //!
 //! # Caching, expiry and rotation
 //!
@@ -41,6 +41,9 @@
 //!   modification and change times and length with those of the copy held; the file is read
 //!   again only when one differs. A Kubernetes secret volume, updated by swapping its `..data`
 //!   symlink, is seen on the next lookup.
+//!
+//! **keyring** ([`read_keyring`], feature `keyring`): the OS credential store, through the
+//! `keyring-core` crate family; see [`read_keyring`] for which store and what was tested how.
 //!
 //! With the `tokio` feature, a lookup that has to run a command or read a file on a worker
 //! thread of a multi-threaded tokio runtime does so in `tokio::task::block_in_place`, so the
