@@ -197,3 +197,54 @@ async fn ollama_does_not_stream_server_sent_events_and_says_so() {
     );
     assert!(a.received_requests().await.expect("recorded").is_empty());
 }
+
+#[tokio::test]
+async fn opening_a_stream_classifies_429_with_retry_after_401_and_400() {
+    use std::time::Duration;
+    let client = reqwest::Client::new();
+    let a = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "2"))
+        .up_to_n_times(1)
+        .mount(&a)
+        .await;
+    serve(&a, events(OPENAI_EVENTS)).await;
+    let cfg = config(&[B("a", "openai_chat_completion", &a.uri(), "openai/m1", 1)]);
+    let (exec, _) = executor(cfg, llmcfg::call::StaticPlan::default());
+    let stream = exec
+        .stream("a0", |t| sse::open(&client, t, body()))
+        .await
+        .expect("retried");
+    let first = &stream.attempts()[0];
+    assert_eq!(first.outcome, Outcome::Failed(FailureClass::RateLimited));
+    assert_eq!(first.retry_after, Some(Duration::from_secs(2)));
+    assert_eq!(stream.attempts()[1].waited, Duration::from_secs(2));
+
+    let (a, b) = (MockServer::start().await, MockServer::start().await);
+    serve(&a, ResponseTemplate::new(401)).await;
+    serve(&b, events(OPENAI_EVENTS)).await;
+    let cfg = config(&[
+        B("a", "openai_chat_completion", &a.uri(), "openai/m1", 2),
+        B("b", "openai_chat_completion", &b.uri(), "openai/m1", 1),
+    ]);
+    let (exec, _) = executor(cfg, no_retries());
+    let stream = exec
+        .stream("a0", |t| sse::open(&client, t, body()))
+        .await
+        .expect("failed over");
+    assert_eq!(
+        stream.attempts()[0].outcome,
+        Outcome::Failed(FailureClass::Auth)
+    );
+    assert_eq!(stream.backend(), "b");
+
+    let a = MockServer::start().await;
+    serve(&a, ResponseTemplate::new(400)).await;
+    let cfg = config(&[B("a", "openai_chat_completion", &a.uri(), "openai/m1", 1)]);
+    let (exec, _) = executor(cfg, no_retries());
+    let err = exec
+        .stream("a0", |t| sse::open(&client, t, body()))
+        .await
+        .expect_err("400");
+    assert_eq!(err.kind(), CallErrorKind::BadRequest);
+}

@@ -11,7 +11,15 @@
 //! - [`service_target`] inside [`Executor::call`](crate::Executor::call), with a plain
 //!   `genai::Client::new()`: each attempt goes to its target, with llmcfg's retries and
 //!   failover. (Not with [`client`]'s: its resolver would take the target's model name for an
-//!   alias.)
+//!   alias.) Streams: `exec_chat_stream` with `ChatOptions::with_capture_usage(true)`, its
+//!   response through [`events`] in [`Executor::stream`](crate::Executor::stream), drained with
+//!   `llmcfg::adapter::stream::drain` (which records the `End` event's usage).
+//!
+//! [`client`] sets no auth resolver on purpose: the key comes with the endpoint from the
+//! service-target resolver's one resolution. A separate auth resolution could pick another
+//! backend under `weighted_random`, and would read a `command` or `file` key twice. genai's
+//! resolvers must be `'static`: give [`client`] a resolver that lives as long as the program
+//! (a `static`, or `Box::leak` at start-up).
 //!
 //! ```no_run
 //! use genai::chat::{ChatMessage, ChatRequest};

@@ -106,7 +106,8 @@ pub fn config(to: &(impl Destination + ?Sized)) -> Result<OpenAIConfig, AdapterE
     let key = to.api_key().map_or("", |k| k.expose_secret());
     // async-openai unwraps the header it builds from the key: a key that is no header value
     // would panic inside it, so it is refused here.
-    if HeaderValue::from_str(&format!("Bearer {key}")).is_err() {
+    let bearer = zeroize::Zeroizing::new(format!("Bearer {key}"));
+    if HeaderValue::from_str(&bearer).is_err() {
         return Err(AdapterError::KeyNotAHeader {
             backend: to.backend().to_string(),
         });

@@ -101,7 +101,8 @@ pub(crate) fn authorized(
                 .header("anthropic-version", ANTHROPIC_VERSION)
         }
         _ => {
-            let bearer = format!("Bearer {}", key.expose_secret());
+            // The formatted header is wiped when dropped; the header value keeps its own copy.
+            let bearer = zeroize::Zeroizing::new(format!("Bearer {}", key.expose_secret()));
             let mut value = HeaderValue::from_str(&bearer).map_err(|_| not_a_header())?;
             value.set_sensitive(true);
             request.header(AUTHORIZATION, value)
@@ -151,5 +152,50 @@ impl Classify for Error {
             Error::Json(_) => Failure::new(FailureClass::Other),
             Error::Sse(e) => e.classify(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiKey, BackendKind};
+
+    struct To(BackendKind, ApiKey);
+
+    impl Destination for To {
+        fn backend(&self) -> &str {
+            "b"
+        }
+        fn kind(&self) -> BackendKind {
+            self.0
+        }
+        fn base_url(&self) -> &str {
+            "http://127.0.0.1:9/v1"
+        }
+        fn api_key(&self) -> Option<&ApiKey> {
+            Some(&self.1)
+        }
+        fn model_name(&self) -> &str {
+            "m"
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_no_header_value_is_refused_without_showing_it() {
+        let client = Client::new();
+        for kind in [
+            BackendKind::OpenaiChatCompletion,
+            BackendKind::AnthropicMessages,
+        ] {
+            let to = To(kind, ApiKey::from("sk-line\nbreak".to_string()));
+            let err = request(&client, &to).expect_err("a newline");
+            assert!(matches!(err, AdapterError::KeyNotAHeader { .. }));
+            assert_eq!(err.classify().class, FailureClass::Auth);
+            assert!(!format!("{err}{err:?}").contains("sk-line"), "{err}");
+        }
+        let ollama = To(BackendKind::OllamaChat, ApiKey::from("sk-x\n".to_string()));
+        let built = request(&client, &ollama).expect("no key is sent to Ollama");
+        let built = built.build().expect("request");
+        assert!(built.headers().is_empty());
     }
 }
