@@ -20,6 +20,8 @@ pub const SECRET_NAME: &str = "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$";
 pub const MODEL: &str = "^[^/]+/.+$";
 /// An absolute URL's scheme.
 pub const URL: &str = "^[A-Za-z][A-Za-z0-9+.-]*://";
+/// `host:port`, or empty.
+pub const HOST_PORT: &str = "^(|.+:[0-9]+)$";
 /// One or more `<number><unit>` parts (zero is refused by the reader, not by the pattern).
 pub const DURATION: &str = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$";
 
