@@ -94,8 +94,8 @@ Add the key the report names.";
     WrongType = "wrong-type", Error,
         "A value of the wrong TOML type.",
         "Each key has one TOML type: names, URLs and env-var names are strings; `ops`, `features`, `transports` and \
-`command` are arrays of strings; `weight` and `priority` are integers; aliases are inline tables or strings. \
-Write the value in the type the report names.";
+`command` are arrays of strings; `weight` and `priority` are integers; `timeout` is a duration string \
+(`\"30s\"`); aliases are inline tables or strings. Write the value in the type the report names.";
     LegacyApiKeyEnv = "legacy-api-key-env", Error,
         "`api_key_env` on a backend is the legacy form and is rejected.",
         "Backends used to name their key's env var directly (`api_key_env = \"OPENAI_API_KEY\"`). That form is \

@@ -20,6 +20,8 @@ pub const SECRET_NAME: &str = "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$";
 pub const MODEL: &str = "^[^/]+/.+$";
 /// An absolute URL's scheme.
 pub const URL: &str = "^[A-Za-z][A-Za-z0-9+.-]*://";
+/// `host:port`, or empty.
+pub const HOST_PORT: &str = "^(|.+:[0-9]+)$";
 /// One or more `<number><unit>` parts (zero is refused by the reader, not by the pattern).
 pub const DURATION: &str = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$";
 
@@ -194,7 +196,10 @@ pub fn markdown() -> String {
     let mut out = String::from(
         "# Keys of the llm table\n\n\
          Generated from the key declarations in `core/src/keys/tables.rs`; a test keeps this file\n\
-         equal to them (`LLMCFG_BLESS=1 cargo test -p llmcfg-core docs_keys` rewrites it).\n",
+         equal to them (`LLMCFG_BLESS=1 cargo test -p llmcfg-core docs_keys` rewrites it).\n\n\
+         To add a key: declare it there, read it into its field in the table's reader\n\
+         (`core/src/schema.rs` and `core/src/schema/`) and the typed model (`core/src/model.rs`).\n\
+         The reader then accepts it, `cargo llmcfg schema` lists it and this file shows it.\n",
     );
     for table in TABLES {
         out.push_str(&format!("\n## `{}`\n\n{}\n\n", table.heading, table.doc));

@@ -1,9 +1,10 @@
-//! The declarations themselves: one `Key` per key of every table. Adding a key here makes the
-//! reader accept it (it still has to read it into a field), the JSON Schema list it and the docs
-//! table show it.
+//! The declarations themselves: one `Key` per key of every table. A key added here is listed by
+//! the JSON Schema and the docs at once; its table's reader must read it into its field, or
+//! the reader reports it unknown and the declaration tests fail.
 
 use super::{
-    ALIAS_NAME, ENTRY_NAME, ENV_NAME, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL, Value, Words,
+    ALIAS_NAME, ENTRY_NAME, ENV_NAME, HOST_PORT, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL,
+    Value, Words,
 };
 use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
 
@@ -372,7 +373,7 @@ pub static ROUTER: Table = Table {
         ),
         with_default(
             "addr",
-            Ty::Str(Text::matching("^(|.+:[0-9]+)$")),
+            Ty::Str(Text::matching(HOST_PORT)),
             Value::Str(""),
             "host:port, or empty for the SMS address.",
         ),
