@@ -478,3 +478,54 @@ fn module(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+
+    /// Every vocabulary value's `ident()` is what `word` hands to `Ident::new`, which panics
+    /// inside rustc on anything but an identifier.
+    #[test]
+    fn every_vocabulary_ident_is_a_rust_identifier() {
+        let idents = BackendKind::ALL
+            .iter()
+            .map(|v| v.ident())
+            .chain(CredentialKind::ALL.iter().map(|v| v.ident()))
+            .chain(Hosting::ALL.iter().map(|v| v.ident()))
+            .chain(Op::ALL.iter().map(|v| v.ident()))
+            .chain(Policy::ALL.iter().map(|v| v.ident()))
+            .chain(Transport::ALL.iter().map(|v| v.ident()));
+        for ident in idents {
+            assert!(syn::parse_str::<Ident>(ident).is_ok(), "{ident}");
+        }
+        assert_eq!(
+            word("BackendKind", BackendKind::OpenaiChatCompletion.ident()).to_string(),
+            "__BackendKind :: OpenaiChatCompletion"
+        );
+    }
+
+    /// The alias constants get their place in the sorted list, which `resolve` trusts (after a
+    /// check) instead of searching; fields are written by name.
+    #[test]
+    fn aliases_are_emitted_sorted_with_their_positions() {
+        let text = "[llm]\n[llm.aliases]\nzeta = \"openai/gpt-4o\"\nalpha = \"ollama/llama3\"\n";
+        let report = llmcfg_core::check("llm.toml", text, &llmcfg_core::Options::default());
+        assert!(!report.has_errors(), "{:?}", report.diagnostics);
+        let code = items(&report.config, &report.source).to_string();
+        // The fields of the alias named `name`: from its name to the end of its struct literal.
+        let fields = |name: &str| {
+            let at = code
+                .find(&format!("name : __b (\"{name}\")"))
+                .unwrap_or_else(|| panic!("{name} emitted: {code}"));
+            let rest = &code[at..];
+            (at, &rest[..rest.find('}').unwrap_or(rest.len())])
+        };
+        let (alpha_at, alpha) = fields("alpha");
+        let (zeta_at, zeta) = fields("zeta");
+        assert!(alpha_at < zeta_at, "sorted by name");
+        assert!(alpha.contains("position : 0u32"), "{alpha}");
+        assert!(zeta.contains("position : 1u32"), "{zeta}");
+        assert!(code.contains("pub const ZETA : & :: llmcfg :: Alias = & ALL [1usize]"));
+    }
+}
