@@ -82,7 +82,22 @@ fn prelude() -> TokenStream {
             ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
             BackendKind as __BackendKind, CredentialKind as __CredentialKind,
             Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
+            CallOverrides as __CallOverrides, Duration as __Duration,
         };
+    }
+}
+
+/// A backend's layer of call settings: only what the file sets, the rest `NONE`.
+fn call_overrides(lb: &LoweredBackend<'_>) -> TokenStream {
+    match lb.timeout {
+        Some(t) => {
+            let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
+            quote!(__CallOverrides {
+                timeout: __some(__Duration::new(#secs, #nanos)),
+                ..__CallOverrides::NONE
+            })
+        }
+        None => quote!(__CallOverrides::NONE),
     }
 }
 
@@ -282,11 +297,12 @@ impl Gen<'_> {
                     .map(|t| word("Transport", t.value.ident())),
             );
             let (weight, priority) = (b.weight, b.priority);
+            let calls = call_overrides(lb);
             quote!(__backend(__BackendParts {
                 name: #name, kind: #kind, base_url: #url, credential_ref: #credential_ref,
                 credential: #credential, hosting: #hosting, model: #model, provider: #provider,
                 ops: #ops, features: #features, transports: #transports, weight: #weight,
-                priority: #priority,
+                priority: #priority, calls: #calls,
             }))
         });
         let consts = self.constants(

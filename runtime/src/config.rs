@@ -3,10 +3,15 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
 
 use construct::{AliasParts, BackendParts, ConfigParts, CredentialParts};
+
+// A leaf of the call module (it imports nothing of the config): the config carries each
+// backend's layer of call settings in the executor's own type.
+use crate::call::CallOverrides;
 
 /// A string that is `&'static` in a compiled-in config and owned in a loaded one.
 pub(crate) type Str = Cow<'static, str>;
@@ -180,6 +185,16 @@ impl Backend {
     pub fn transports(&self) -> &[Transport] {
         &self.0.transports
     }
+    /// `timeout`: how long one attempt on this backend may take, when the file sets it
+    /// (the executor's default, [`crate::call::CallPolicy::DEFAULT`], otherwise).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.0.calls.timeout
+    }
+    /// The call settings this backend's entry sets: the executor layers them below the
+    /// alias's and above `[llm.calls]`.
+    pub fn call_overrides(&self) -> &CallOverrides {
+        &self.0.calls
+    }
     /// The weight used by the `weighted_random` and `priority` policies.
     pub fn weight(&self) -> u32 {
         self.0.weight
@@ -284,6 +299,8 @@ pub(crate) mod construct {
         pub transports: List<Transport>,
         pub weight: u32,
         pub priority: i32,
+        /// The backend's layer of call settings (`timeout`, …), below the alias's.
+        pub calls: CallOverrides,
     }
 
     /// The fields of an [`Alias`].

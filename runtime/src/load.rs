@@ -8,11 +8,13 @@ use llmcfg_core::lower::{self, LoweredAlias, LoweredBackend};
 use llmcfg_core::model::{self, LlmConfig};
 use llmcfg_core::{Options, Report, render};
 
+use crate::call::CallOverrides;
 use crate::config::construct::{self, AliasParts, BackendParts, ConfigParts, CredentialParts};
 use crate::config::{Alias, Backend, Config, Credential};
 
-/// Why a config could not be loaded.
-#[derive(Debug, thiserror::Error)]
+/// Why a config could not be loaded. `{:?}` prints the same text as `{}` (the rendered
+/// report), so `main() -> Result<(), Box<dyn Error>>` shows a readable failure.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
     /// The file could not be read.
@@ -36,6 +38,12 @@ pub enum LoadError {
         /// The full report, for callers that want the structured diagnostics.
         report: Box<Report>,
     },
+}
+
+impl std::fmt::Debug for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error::debug_as_display(self, f)
+    }
 }
 
 impl Config {
@@ -142,6 +150,10 @@ fn backend(lb: &LoweredBackend<'_>) -> Backend {
         transports: Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
         weight: b.weight,
         priority: b.priority,
+        calls: CallOverrides {
+            timeout: lb.timeout,
+            ..CallOverrides::NONE
+        },
     })
 }
 
@@ -162,6 +174,16 @@ mod tests {
     use super::*;
 
     const SPEAR: &str = include_str!("../../tests/corpus/valid/spear-spearlet.toml");
+
+    #[test]
+    fn an_invalid_config_debugs_as_its_report() {
+        let err = Config::from_toml_str("[[llm.backends]]\nname = \"x\"\nkind = \"ollama_chat\"\n")
+            .expect_err("no base_url, no ops");
+        let debug = format!("{err:?}");
+        assert_eq!(debug, err.to_string());
+        assert!(debug.contains("error[llmcfg::"), "{debug}");
+        assert!(!debug.contains("Invalid {"), "no struct dump: {debug}");
+    }
 
     #[test]
     fn loads_spear_with_its_table() {

@@ -9,10 +9,10 @@ use secrecy::SecretString;
 
 use crate::credential::SecretSource;
 use crate::error::SecretSourceError;
-use crate::store::SecretMap;
 use crate::source::{
     CachedKey, CommandSpec, FileKeyCache, KeyCache, KeyClock, KeyFreshness, SourceError,
 };
+use crate::store::SecretMap;
 use crate::store::{Secret, SecretStore};
 
 /// The embedded secret store ([`crate::store::SecretStore`]), opened when first needed, with

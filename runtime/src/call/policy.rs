@@ -161,7 +161,12 @@ impl CallPolicy {
         backend: Option<&CallOverrides>,
         calls: Option<&CallOverrides>,
     ) -> Self {
-        let layers = [alias, backend, calls];
+        Self::from_layers(&[alias, backend, calls])
+    }
+
+    /// The settings of `layers`, highest first: each field is the first layer's that sets
+    /// it, else the built-in default.
+    pub fn from_layers(layers: &[Option<&CallOverrides>]) -> Self {
         macro_rules! pick {
             ($field:ident, $default:expr) => {
                 layers

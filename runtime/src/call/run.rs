@@ -13,7 +13,7 @@ use super::policy::{Backoff, CallPolicy};
 use super::record::{Attempt, CallError, CallErrorKind, Outcome};
 use super::target::Target;
 use crate::select::Rng;
-use crate::{Alias, Request, ResolveError, Resolved, Resolver};
+use crate::{Alias, Backend, Request, ResolveError, Resolved, Resolver};
 
 /// How often a call whose only candidates left are unproven backends with as many attempts
 /// in flight as they may have looks again.
@@ -157,11 +157,17 @@ impl<'a, E> Run<'a, E> {
 
     fn candidate(&self, resolved: Resolved<'a>) -> Current<'a> {
         let alias = resolved.alias().map(Alias::name);
+        let plan = &self.shared.plan;
+        // Alias over backend over `[llm.calls]`; a backend's overrides set in code sit above
+        // those its `[[llm.backends]]` entry sets.
+        let policy = CallPolicy::from_layers(&[
+            alias.and_then(|a| plan.alias(a)),
+            plan.backend(resolved.endpoint().name()),
+            resolved.backend().map(Backend::call_overrides),
+            plan.calls(),
+        ]);
         Current {
-            policy: self
-                .shared
-                .plan
-                .policy(alias, Some(resolved.endpoint().name())),
+            policy,
             fallback_from: if self.group > 0 { self.requested } else { None },
             resolved,
             retries: 0,

@@ -78,6 +78,7 @@ pub struct Back {
     pub transports: Vec<Transport>,
     pub weight: u32,
     pub priority: i32,
+    pub timeout: Option<std::time::Duration>,
 }
 
 pub fn back(name: &str, url: &str) -> Back {
@@ -92,6 +93,7 @@ pub fn back(name: &str, url: &str) -> Back {
         transports: vec![Transport::Http],
         weight: 100,
         priority: 0,
+        timeout: None,
     }
 }
 
@@ -131,6 +133,10 @@ impl Back {
     }
     pub fn priority(mut self, p: i32) -> Self {
         self.priority = p;
+        self
+    }
+    pub fn timeout(mut self, t: std::time::Duration) -> Self {
+        self.timeout = Some(t);
         self
     }
 }
@@ -258,6 +264,10 @@ impl Cfg {
             transports: Cow::Owned(b.transports.clone()),
             weight: b.weight,
             priority: b.priority,
+            calls: p::CallOverrides {
+                timeout: b.timeout,
+                ..p::CallOverrides::NONE
+            },
         })
     }
 
