@@ -83,6 +83,7 @@ impl<'c> Resolver<'c> {
 
     /// Resolves a plan: the one candidate of a built-in endpoint, else a pick by policy among
     /// the configured candidates, trying the next when a key cannot be found.
+    #[inline]
     pub(super) fn resolve_plan<'a>(&'a self, plan: Plan<'a>) -> Result<Resolved<'a>, ResolveError> {
         let candidates = match &plan.candidates {
             Candidates::Configured(c) => c,
