@@ -74,15 +74,49 @@ impl Capture {
     }
 }
 
-/// Runs `f` on a fresh current-thread runtime under a capturing subscriber.
+thread_local! {
+    /// The capture of the test running on this thread, if any.
+    static ACTIVE: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The one global subscriber's layer: hands each span to the capture of the test running on
+/// the thread that made it. A global subscriber (rather than `with_default` per test) keeps
+/// every callsite's interest "always": with scoped subscribers, a callsite first reached by a
+/// test without one can cache "never" and hide the spans another test asserts.
+struct Router;
+
+impl<S: tracing::Subscriber> Layer<S> for Router {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        ACTIVE.with(|a| {
+            if let Some(c) = a.borrow().as_ref() {
+                c.on_new_span(attrs, id, ctx);
+            }
+        });
+    }
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        ACTIVE.with(|a| {
+            if let Some(c) = a.borrow().as_ref() {
+                c.on_record(id, values, ctx);
+            }
+        });
+    }
+}
+
+/// Runs `f` on a fresh current-thread runtime, capturing the spans it makes.
 fn captured<F: std::future::Future<Output = ()>>(f: F) -> Capture {
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(Router);
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+    });
     let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    tracing::subscriber::with_default(subscriber, || rt.block_on(f));
+    ACTIVE.with(|a| *a.borrow_mut() = Some(capture.clone()));
+    rt.block_on(f);
+    ACTIVE.with(|a| *a.borrow_mut() = None);
     capture
 }
 
