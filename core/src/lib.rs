@@ -56,6 +56,8 @@ mod snippet;
 #[cfg(feature = "parse")]
 pub mod suggest;
 #[cfg(feature = "parse")]
+pub mod url;
+#[cfg(feature = "parse")]
 mod validate;
 
 #[cfg(feature = "parse")]
