@@ -275,8 +275,9 @@ build() {
   watch_rss "$pid" "$log.rss" &
   local watcher=$!
   wait "$pid" || status=$?
-  wait "$watcher" || true
+  # Before waiting for the sampler, which notices the exit only at its next tick.
   t1=$(now_ms)
+  wait "$watcher" || true
   ms=$((t1 - t0))
   crates=$(grep -c '^ *Compiling ' "$log" || true)
   rss_kib=$(cat "$log.rss" 2> /dev/null || echo 0)
