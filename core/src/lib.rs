@@ -25,44 +25,46 @@
 
 pub mod vocab;
 
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod code;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod diagnostic;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod diags;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod duration;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod index;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod keys;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod legacy;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod lower;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod model;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod parse;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod read;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod render;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod schema;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 mod snippet;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub mod suggest;
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
+pub mod url;
+#[cfg(feature = "rules")]
 mod validate;
 
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub use code::{Code, Severity};
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub use diagnostic::{Diagnostic, Location, Related, SourceFile, Span};
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub use model::LlmConfig;
 
 /// The dotted path of the llm table when none is given.
@@ -85,7 +87,7 @@ impl Options {
 }
 
 /// The outcome of checking one file: the typed config and every diagnostic, in file order.
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 #[derive(Clone, Debug)]
 pub struct Report {
     /// The checked file.
@@ -96,7 +98,7 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 impl Report {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
@@ -124,13 +126,13 @@ impl Report {
 /// Never panics, whatever the input: every problem becomes a diagnostic. When the TOML itself
 /// does not parse, only syntax errors are reported, since rules run on a half-read tree would
 /// mostly report the syntax error again in other words.
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub fn check(name: &str, text: &str, options: &Options) -> Report {
     check_source(SourceFile::new(name, text), options)
 }
 
 /// [`check`] for a [`SourceFile`] the caller already holds.
-#[cfg(feature = "parse")]
+#[cfg(feature = "rules")]
 pub fn check_source(source: SourceFile, options: &Options) -> Report {
     let table = options.table.as_deref().unwrap_or(DEFAULT_TABLE);
     let (root, mut diagnostics) = parse::parse_toml(source.text());

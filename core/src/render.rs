@@ -2,9 +2,11 @@
 //! `compile_error!` text), a one-line short form, a structured form for JSON, and miette's
 //! graphical report for people (with the `fancy` feature).
 
+#[cfg(feature = "parse")]
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+#[cfg(feature = "parse")]
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
@@ -12,6 +14,7 @@ use crate::snippet::LineView;
 pub use crate::snippet::{clean, escape_controls, mask_keys};
 
 /// The structured form of a diagnostic, as `--message-format json` prints it.
+#[cfg(feature = "parse")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct JsonDiagnostic {
     /// The stable code.
@@ -35,6 +38,7 @@ pub struct JsonDiagnostic {
 }
 
 /// The structured form of `diag`.
+#[cfg(feature = "parse")]
 pub fn json(source: &SourceFile, diag: &Diagnostic) -> JsonDiagnostic {
     let start = source.location(diag.span.start);
     let end = source.location(diag.span.end.max(diag.span.start));
@@ -160,6 +164,7 @@ fn snippet(out: &mut String, source: &SourceFile, span: &Span, label: &str, gutt
 /// A diagnostic bound to its source, as a [`miette::Diagnostic`]. miette renders a shown copy
 /// of the source: only the lines the labels need, each masked, escaped and cut as in [`plain`],
 /// with the labels moved to match.
+#[cfg(feature = "parse")]
 #[derive(Debug)]
 pub struct MietteReport<'a> {
     diag: &'a Diagnostic,
@@ -170,6 +175,7 @@ pub struct MietteReport<'a> {
     help: String,
 }
 
+#[cfg(feature = "parse")]
 impl<'a> MietteReport<'a> {
     /// Binds `diag` to `source`.
     pub fn new(source: &'a SourceFile, diag: &'a Diagnostic) -> Self {
@@ -188,14 +194,17 @@ impl<'a> MietteReport<'a> {
     }
 }
 
+#[cfg(feature = "parse")]
 impl std::fmt::Display for MietteReport<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
+#[cfg(feature = "parse")]
 impl std::error::Error for MietteReport<'_> {}
 
+#[cfg(feature = "parse")]
 impl miette::Diagnostic for MietteReport<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         Some(Box::new(format!("llmcfg::{}", self.diag.code)))
@@ -236,6 +245,7 @@ impl miette::Diagnostic for MietteReport<'_> {
 /// numbers stay true), the needed ones as [`LineView`] prints them. miette counts columns in
 /// bytes of what it is given, so each span start carries its true column (characters of the
 /// file, as every other format counts them).
+#[cfg(feature = "parse")]
 #[derive(Debug)]
 struct ShownSource {
     name: String,
@@ -244,6 +254,7 @@ struct ShownSource {
     columns: Vec<(usize, usize)>,
 }
 
+#[cfg(feature = "parse")]
 impl ShownSource {
     /// The shown text for labels at `spans` (file offsets), and the spans moved into it.
     fn build(source: &SourceFile, spans: &[Span]) -> (Self, Vec<Span>) {
@@ -316,6 +327,7 @@ impl ShownSource {
     }
 }
 
+#[cfg(feature = "parse")]
 impl miette::SourceCode for ShownSource {
     fn read_span<'a>(
         &'a self,
@@ -360,7 +372,8 @@ pub fn graphical(source: &SourceFile, diag: &Diagnostic, color: bool) -> String 
     out
 }
 
-#[cfg(test)]
+// The tests compare every form, JSON and miette included.
+#[cfg(all(test, feature = "parse"))]
 mod tests {
     use super::*;
     use crate::code::Code;

@@ -122,7 +122,7 @@ fn url(backend: &Backend, sink: &mut Sink) {
         return;
     }
     let (name, kind) = (backend.name.as_str(), backend.kind.value);
-    let parsed = match url::Url::parse(&raw.value) {
+    let parsed = match crate::url::Url::parse(&raw.value) {
         Ok(u) if u.has_host() || u.scheme() == "stub" => u,
         Ok(_) | Err(_) => {
             let what = InvalidUrl::Backend {
@@ -215,7 +215,7 @@ fn discovery(config: &LlmConfig, sink: &mut Sink) {
         return;
     };
     let Some(base) = &d.base_url else { return };
-    match url::Url::parse(&base.value) {
+    match crate::url::Url::parse(&base.value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
             let host = vocab::url_host(&base.value).unwrap_or("");
             if !d.allow_remote && !vocab::is_loopback_host(host) {

@@ -19,6 +19,7 @@ mod args;
 mod expand;
 mod load;
 mod report;
+mod unescape;
 
 use proc_macro::TokenStream;
 
@@ -31,17 +32,17 @@ pub fn include_llm_config(input: TokenStream) -> TokenStream {
 
 /// The whole macro on `proc_macro2` tokens: arguments, file, validation, code.
 fn include(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    let args = match syn::parse2::<args::Args>(input) {
+    let args = match args::parse(input) {
         Ok(args) => args,
         Err(error) => return report::argument_error(&error),
     };
-    let span = args.path.span();
-    let file = match load::load(std::env::var_os("CARGO_MANIFEST_DIR"), &args.path.value()) {
+    let span = args.path.span;
+    let file = match load::load(std::env::var_os("CARGO_MANIFEST_DIR"), &args.path.value) {
         Ok(file) => file,
-        Err(message) => return report::argument_error(&syn::Error::new(span, message)),
+        Err(message) => return report::argument_error(&args::ArgError::new(span, message)),
     };
     let options = llmcfg_core::Options {
-        table: args.table.as_ref().map(syn::LitStr::value),
+        table: args.table.map(|t| t.value),
     };
     let report = llmcfg_core::check(&file.name, &file.text, &options);
     let mut out = report::diagnostics(&report, span, args.deny_warnings);

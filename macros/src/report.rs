@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 
 /// A bad argument: its `compile_error!`, then placeholder items (an empty config) so code that
 /// uses `CONFIG` does not add errors of its own.
-pub(crate) fn argument_error(error: &syn::Error) -> TokenStream {
+pub(crate) fn argument_error(error: &crate::args::ArgError) -> TokenStream {
     let mut out = error.to_compile_error();
     out.extend(crate::expand::items(
         &llmcfg_core::LlmConfig::default(),
@@ -71,7 +71,7 @@ fn compile_error(text: &str, span: Span) -> TokenStream {
 /// A use of a `#[deprecated]` constant whose note is the report. The tokens carry the path
 /// literal's span so the lint is reported there and not muted as coming from a macro.
 fn warning(text: &str, diag: &Diagnostic, span: Span) -> TokenStream {
-    let name = syn::Ident::new(
+    let name = proc_macro2::Ident::new(
         &format!("llmcfg_{}", diag.code.as_str().replace('-', "_")),
         span,
     );
