@@ -513,7 +513,14 @@ mod tests {
             .chain(Policy::ALL.iter().map(|v| v.ident()))
             .chain(Transport::ALL.iter().map(|v| v.ident()));
         for ident in idents {
-            assert!(syn::parse_str::<Ident>(ident).is_ok(), "{ident}");
+            let tokens: Vec<proc_macro2::TokenTree> = ident
+                .parse::<TokenStream>()
+                .map(|t| t.into_iter().collect())
+                .unwrap_or_default();
+            assert!(
+                matches!(tokens.as_slice(), [proc_macro2::TokenTree::Ident(i)] if i == ident),
+                "{ident}"
+            );
         }
         assert_eq!(
             word("BackendKind", BackendKind::OpenaiChatCompletion.ident()).to_string(),
