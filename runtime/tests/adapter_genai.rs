@@ -4,6 +4,7 @@
 #![cfg(feature = "genai")]
 
 mod adapter_common;
+mod span_capture;
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use genai::chat::{ChatMessage, ChatRequest, ChatResponse};
 use llmcfg::adapter::genai::{Error, client, service_target};
 use llmcfg::call::{CallErrorKind, FailureClass, Outcome, StaticPlan, Target};
 use serde_json::json;
+use span_capture::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

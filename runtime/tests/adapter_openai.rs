@@ -4,6 +4,7 @@
 #![cfg(feature = "async-openai")]
 
 mod adapter_common;
+mod span_capture;
 
 use adapter_common::*;
 use async_openai::error::OpenAIError;
@@ -13,6 +14,7 @@ use async_openai::types::chat::{
 };
 use async_openai::types::embeddings::CreateEmbeddingRequestArgs;
 use llmcfg::adapter::{AdapterError, openai};
+use span_capture::*;
 use std::time::Duration;
 
 use llmcfg::call::{CallErrorKind, Classify, Clock, FailureClass, Outcome, Target};

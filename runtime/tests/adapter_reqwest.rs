@@ -4,6 +4,7 @@
 //! Waits go through a `ManualClock`: a 2 s `Retry-After` takes no real time.
 
 mod adapter_common;
+mod span_capture;
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use llmcfg::adapter::{AdapterError, for_op};
 use llmcfg::call::{CallErrorKind, Clock, FailureClass, Outcome};
 use llmcfg::{Op, Request};
 use serde_json::json;
+use span_capture::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,11 +4,13 @@
 //! before the first chunk (a 503, an `overloaded_error` event).
 
 mod adapter_common;
+mod span_capture;
 
 use adapter_common::*;
 use llmcfg::adapter::sse::{self, Tally};
 use llmcfg::call::{CallErrorKind, FailureClass, Outcome};
 use serde_json::json;
+use span_capture::*;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
