@@ -94,8 +94,8 @@ Add the key the report names.";
     WrongType = "wrong-type", Error,
         "A value of the wrong TOML type.",
         "Each key has one TOML type: names, URLs and env-var names are strings; `ops`, `features`, `transports` and \
-`command` are arrays of strings; `weight` and `priority` are integers; `timeout` is a duration string \
-(`\"30s\"`); aliases are inline tables or strings. Write the value in the type the report names.";
+`command` are arrays of strings; `weight`, `priority` and `max_retries` are integers; `timeout`, `deadline` and the \
+other durations are strings (`\"30s\"`); aliases are inline tables or strings. Write the value in the type the report names.";
     LegacyApiKeyEnv = "legacy-api-key-env", Error,
         "`api_key_env` on a backend is the legacy form and is rejected.",
         "Backends used to name their key's env var directly (`api_key_env = \"OPENAI_API_KEY\"`). That form is \
@@ -246,11 +246,54 @@ the alias serves this op, so resolving it for that op will fail. Pin the alias t
 the op to a backend of a kind that can.";
     InvalidDuration = "invalid-duration", Error,
         "A duration that is not a positive `<number><unit>` string.",
-        "Duration keys (a backend's `timeout`) take a string of a number and a unit: `\"30s\"`, `\"250ms\"`, \
+        "Duration keys (`timeout`, `deadline`, `cooldown`, backoff `initial`, …) take a string of a number and a unit: `\"30s\"`, `\"250ms\"`, \
 `\"2m\"`, `\"1h\"`, or several parts such as `\"1m 30s\"`. Units are `ms`, `s`, `m`, `h` and `d` (also `us`, `ns` \
 and long names such as `seconds`); a bare number has no unit and is refused, since `30` could mean seconds or \
 milliseconds. Zero is refused too: a zero timeout would fail every call before it starts. To use the runtime's \
 default, remove the key.";
+    UnknownRetryClass = "unknown-retry-class", Error,
+        "A `retry_on` class llmcfg does not know.",
+        "`retry_on` lists the failures retried on the same backend: `rate_limit` (HTTP 429, honouring \
+`Retry-After`), `server_error` (HTTP 5xx), `timeout` and `connect`. Auth failures fail over to the next backend \
+and bad requests fail the call; neither is ever retried, so they cannot be listed. `retry_on = []` retries \
+nothing.";
+    BackoffInverted = "backoff-inverted", Error,
+        "A backoff whose `initial` wait is above its `max`.",
+        "Before retry n the executor waits a random time up to min(max, initial × 2ⁿ). With `initial` above \
+`max` the ceiling never grows and `initial` means nothing. Write `initial` below `max`, e.g. \
+`backoff = { initial = \"250ms\", max = \"10s\" }` (the built-in defaults).";
+    ExcessiveRetries = "excessive-retries", Warning,
+        "`max_retries` above 10.",
+        "Retries stay on one backend; with more than a few the call spends its deadline on a backend that is down \
+instead of failing over to the next one or a fallback, and a rate-limited provider sees even more traffic. Write \
+`max_retries = 2` (the default) or another small number, and list more backends or `fallbacks` instead.";
+    TimeoutExceedsDeadline = "timeout-exceeds-deadline", Warning,
+        "A `timeout` or `connect_timeout` longer than the call's `deadline`.",
+        "The deadline bounds the whole call (retries, failover and fallbacks); each attempt's timeout is cut to what \
+is left of it. A timeout longer than the deadline can never apply as written. Shorten the timeout or raise \
+`deadline` (in `[llm.calls]` or on the alias; the built-in deadline is 90 s).";
+    UnknownFallback = "unknown-fallback", Error,
+        "A fallback that names no alias.",
+        "`fallbacks = [\"fast\", \"local\"]` lists aliases of `[llm.aliases]`, tried in order once every backend of \
+the alias has failed. Fix the spelling (the report suggests the closest alias) or add the alias.";
+    FallbackSelf = "fallback-self", Error,
+        "An alias listed in its own `fallbacks`.",
+        "An alias's own backends are tried first, with retries and failover; listing the alias again would only \
+repeat them. Remove it; raise `max_retries` to retry more.";
+    DuplicateFallback = "duplicate-fallback", Error,
+        "The same fallback listed twice.",
+        "Each fallback is tried once, in order; a second mention would spend the deadline on backends that have just \
+failed. Remove the repeated name.";
+    FallbackCycle = "fallback-cycle", Warning,
+        "Aliases that fall back to each other in a cycle.",
+        "Fallbacks are not followed transitively: a call of `a` tries `a`'s backends, then each alias `a` lists, and \
+not the fallbacks of those. A cycle (`a → b → a`) therefore does not loop, but it usually means the chain was \
+expected to be followed. List the whole chain on the alias that needs it (`fallbacks = [\"b\", \"c\"]`) and \
+remove one edge of the cycle; the report shows every edge.";
+    FallbackOpsUnserved = "fallback-ops-unserved", Warning,
+        "A fallback that serves none of the ops its alias is used for.",
+        "An alias that declares `ops` is used for those ops; a fallback whose backends serve none of them would fail \
+every call that reaches it. Fall back to an alias that serves the ops, or remove it from `fallbacks`.";
 }
 
 impl fmt::Display for Code {

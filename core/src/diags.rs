@@ -7,6 +7,7 @@
 use crate::diagnostic::Diagnostic;
 
 mod backends;
+mod calls;
 mod names;
 mod refs;
 mod values;
@@ -14,6 +15,11 @@ mod values;
 pub(crate) use backends::{
     InvalidUrl, insecure_url, invalid_url, no_ops, remote_discovery_url, unsupported_op,
     unsupported_transport, unsupported_url_scheme, zero_weight,
+};
+pub(crate) use calls::{
+    DeadlineFrom, Edge, backoff_inverted, duplicate_fallback, excessive_retries, fallback_cycle,
+    fallback_ops_unserved, fallback_self, timeout_exceeds_deadline, unknown_fallback,
+    unknown_retry_class,
 };
 pub(crate) use names::{
     api_key_env_holds_key, field_kind_mismatch, invalid_alias_name, invalid_command,

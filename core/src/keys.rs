@@ -6,7 +6,9 @@
 
 mod tables;
 
-pub use tables::{ALIAS, BACKEND, CREDENTIAL, DISCOVERY, LLM, OLLAMA, ROUTER, TABLES};
+pub use tables::{
+    ALIAS, BACKEND, BACKOFF_TABLE, CALLS, CREDENTIAL, DISCOVERY, LLM, OLLAMA, ROUTER, TABLES,
+};
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: an env-var name.
 pub const ENV_NAME: &str = "^[A-Za-z_][A-Za-z0-9_]*$";

@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use crate::index::Index;
-use crate::model::{Alias, Backend, Credential, LlmConfig};
+use crate::model::{Alias, Backend, CallSettings, Credential, LlmConfig};
+use crate::vocab::RetryClass;
 
 /// The lowered config: borrowed entries plus everything computed from them.
 #[derive(Debug)]
@@ -22,6 +23,67 @@ pub struct Lowered<'a> {
     pub aliases: Vec<LoweredAlias<'a>>,
     /// The env-var names the credentials read, sorted and deduplicated.
     pub env_vars: Vec<&'a str>,
+    /// `[calls]`.
+    pub calls: CallLayer,
+}
+
+/// One layer of call settings as the runtime carries it: the values of a [`CallSettings`]
+/// without their spans. `None` falls through to the layer below.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallLayer {
+    /// `timeout`.
+    pub timeout: Option<Duration>,
+    /// `connect_timeout`.
+    pub connect_timeout: Option<Duration>,
+    /// `deadline`.
+    pub deadline: Option<Duration>,
+    /// `first_chunk_timeout`.
+    pub first_chunk_timeout: Option<Duration>,
+    /// `idle_timeout`.
+    pub idle_timeout: Option<Duration>,
+    /// `max_retries`.
+    pub max_retries: Option<u32>,
+    /// `retry_on`, each class once, in declaration order.
+    pub retry_on: Option<Vec<RetryClass>>,
+    /// `backoff.initial`.
+    pub backoff_initial: Option<Duration>,
+    /// `backoff.max`.
+    pub backoff_max: Option<Duration>,
+    /// `allowed_fails`.
+    pub allowed_fails: Option<u32>,
+    /// `cooldown`.
+    pub cooldown: Option<Duration>,
+}
+
+impl CallLayer {
+    /// The values of `settings`.
+    pub fn of(settings: &CallSettings) -> Self {
+        let retry_on = settings.retry_on.as_ref().map(|words| {
+            RetryClass::ALL
+                .iter()
+                .copied()
+                .filter(|c| words.iter().any(|w| w.value == *c))
+                .collect()
+        });
+        CallLayer {
+            timeout: settings.timeout.map(|d| d.value),
+            connect_timeout: settings.connect_timeout.map(|d| d.value),
+            deadline: settings.deadline.map(|d| d.value),
+            first_chunk_timeout: settings.first_chunk_timeout.map(|d| d.value),
+            idle_timeout: settings.idle_timeout.map(|d| d.value),
+            max_retries: settings.max_retries.map(|n| n.value),
+            retry_on,
+            backoff_initial: settings.backoff_initial.map(|d| d.value),
+            backoff_max: settings.backoff_max.map(|d| d.value),
+            allowed_fails: settings.allowed_fails.map(|n| n.value),
+            cooldown: settings.cooldown.map(|d| d.value),
+        }
+    }
+
+    /// Whether the layer sets nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == CallLayer::default()
+    }
 }
 
 /// One backend with what the runtime needs precomputed.
@@ -33,8 +95,8 @@ pub struct LoweredBackend<'a> {
     pub credential: Option<u32>,
     /// The built-in provider it talks to, told from its URL or kind.
     pub provider: Option<&'static str>,
-    /// `timeout`, if written: how long one call may take.
-    pub timeout: Option<Duration>,
+    /// Its layer of call settings.
+    pub calls: CallLayer,
 }
 
 /// One alias with its place in the sorted list and the backends that could serve it.
@@ -47,6 +109,10 @@ pub struct LoweredAlias<'a> {
     /// Indices (file order) into [`Lowered::backends`] of the backends that could serve it;
     /// empty when only a built-in endpoint can.
     pub candidates: Vec<u32>,
+    /// `fallbacks`, as written.
+    pub fallbacks: Vec<&'a str>,
+    /// Its layer of call settings.
+    pub calls: CallLayer,
 }
 
 /// Lowers `config`. Linear in its size: one [`Index`] serves every lookup.
@@ -60,7 +126,7 @@ pub fn lower(config: &LlmConfig) -> Lowered<'_> {
             backend,
             credential: index.credential_of(backend).and_then(to_u32),
             provider: index.provider(i),
-            timeout: backend.timeout.map(|t| t.value),
+            calls: CallLayer::of(&backend.calls),
         })
         .collect();
     let mut sorted: Vec<&Alias> = config.aliases.iter().collect();
@@ -75,6 +141,8 @@ pub fn lower(config: &LlmConfig) -> Lowered<'_> {
                 .into_iter()
                 .filter_map(to_u32)
                 .collect(),
+            fallbacks: alias.fallbacks.iter().map(|f| f.as_str()).collect(),
+            calls: CallLayer::of(&alias.calls),
         })
         .collect();
     Lowered {
@@ -83,6 +151,7 @@ pub fn lower(config: &LlmConfig) -> Lowered<'_> {
         backends,
         aliases,
         env_vars: config.env_vars(),
+        calls: CallLayer::of(&config.calls),
     }
 }
 
@@ -145,10 +214,10 @@ mid = "anthropic/claude"
         assert_eq!(lowered.backends[0].provider, Some("openai"));
         assert_eq!(lowered.backends[1].credential, None);
         assert_eq!(
-            lowered.backends[0].timeout,
+            lowered.backends[0].calls.timeout,
             Some(std::time::Duration::from_secs(90))
         );
-        assert_eq!(lowered.backends[1].timeout, None);
+        assert_eq!(lowered.backends[1].calls.timeout, None);
         assert_eq!(lowered.env_vars, ["A_KEY"]);
         assert_eq!(lowered.credentials.len(), 2);
     }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use crate::diagnostic::Span;
-use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, Provider, Transport};
+use crate::vocab::{
+    self, BackendKind, CredentialKind, Hosting, Op, Policy, Provider, RetryClass, Transport,
+};
 
 /// A value and the byte span of the TOML that wrote it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +59,37 @@ pub struct LlmConfig {
     pub ollama_discovery: Option<OllamaDiscovery>,
     /// `[router_grpc_filter_stream]`, if present.
     pub router_filter: Option<RouterFilter>,
+    /// `[calls]`: the call settings below every backend's and alias's.
+    pub calls: CallSettings,
+}
+
+/// One layer of call settings: `[calls]`, or the same keys on a backend or an alias (each
+/// table takes the keys its declaration lists). `None` is "not written here": the layer below
+/// decides (alias over backend over `[calls]` over the runtime's built-in defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    /// `timeout`: one attempt, from connect to last byte.
+    pub timeout: Option<Spanned<Duration>>,
+    /// `connect_timeout`.
+    pub connect_timeout: Option<Spanned<Duration>>,
+    /// `deadline`: the whole call (`[calls]` and aliases).
+    pub deadline: Option<Spanned<Duration>>,
+    /// `first_chunk_timeout`: streaming, the wait for the first chunk.
+    pub first_chunk_timeout: Option<Spanned<Duration>>,
+    /// `idle_timeout`: streaming, the longest gap between chunks.
+    pub idle_timeout: Option<Spanned<Duration>>,
+    /// `max_retries`: retries per backend.
+    pub max_retries: Option<Spanned<u32>>,
+    /// `retry_on`: the failure classes retried (`[calls]` only); `Some(empty)` retries none.
+    pub retry_on: Option<Vec<Spanned<RetryClass>>>,
+    /// `backoff.initial` (`[calls]` only).
+    pub backoff_initial: Option<Spanned<Duration>>,
+    /// `backoff.max` (`[calls]` only).
+    pub backoff_max: Option<Spanned<Duration>>,
+    /// `allowed_fails`: consecutive failures before a cooldown (`[calls]` only).
+    pub allowed_fails: Option<Spanned<u32>>,
+    /// `cooldown` (`[calls]` only).
+    pub cooldown: Option<Spanned<Duration>>,
 }
 
 /// A named source of an API key. Holds names, never a key.
@@ -108,9 +141,8 @@ pub struct Backend {
     pub weight: u32,
     /// `priority` (default 0).
     pub priority: i32,
-    /// `timeout`: how long one call to this backend may take; the runtime's default when
-    /// `None`.
-    pub timeout: Option<Spanned<Duration>>,
+    /// Its layer of call settings (`timeout`, `connect_timeout`, `max_retries`, …).
+    pub calls: CallSettings,
 }
 
 /// A model alias.
@@ -128,6 +160,10 @@ pub struct Alias {
     pub backend: Option<Spanned<String>>,
     /// `ops`: what the application uses the alias for (checked against its backends).
     pub ops: Vec<Spanned<Op>>,
+    /// `fallbacks`: aliases tried in order once every backend of this one has failed.
+    pub fallbacks: Vec<Spanned<String>>,
+    /// Its layer of call settings (`timeout`, `deadline`, …), above its backends'.
+    pub calls: CallSettings,
 }
 
 impl Alias {

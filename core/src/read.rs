@@ -351,7 +351,7 @@ mod tests {
     fn a_timeout_is_read_as_a_duration() {
         let report = check("t.toml", &backend_with("\"250ms\""), &Options::default());
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-        let timeout = report.config.backends[0].timeout.expect("timeout");
+        let timeout = report.config.backends[0].calls.timeout.expect("timeout");
         assert_eq!(timeout.value, std::time::Duration::from_millis(250));
         assert_eq!(
             &backend_with("\"250ms\"")[timeout.span.range()],

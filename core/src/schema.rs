@@ -3,17 +3,18 @@
 //! takes its keys from the declarations in [`crate::keys`]; the per-value rules run as each
 //! value is read. The llm table itself and its aliases are read here.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::diagnostic::Span;
-use crate::diags::{self, WrongType};
+use crate::diags;
 use crate::keys;
-use crate::model::{Alias, LlmConfig, Spanned};
-use crate::parse::RawValue;
-use crate::read::{Fields, Reader, Vocab, span_of};
-use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+use crate::model::{LlmConfig, Spanned};
+use crate::read::{Fields, Reader, Vocab};
+use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport};
 
+mod alias;
 mod backend;
+pub(crate) mod calls;
 mod credential;
 mod spear;
 
@@ -53,6 +54,13 @@ const POLICIES: Vocab<Policy> = Vocab {
     words: || Policy::words().collect(),
     near: |_| None,
 };
+const RETRY_CLASSES: Vocab<RetryClass> = Vocab {
+    what: "retry class",
+    unknown: diags::unknown_retry_class,
+    parse: RetryClass::from_word,
+    words: || RetryClass::words().collect(),
+    near: |_| None,
+};
 const HOSTINGS: Vocab<Hosting> = Vocab {
     what: "hosting",
     unknown: diags::unknown_hosting,
@@ -82,6 +90,9 @@ pub(crate) fn read_llm(r: &mut Reader, table: &DeTable<'_>, span: Span) -> LlmCo
     if let Some(value) = f.take("router_grpc_filter_stream") {
         config.router_filter = spear::read_router(r, value);
     }
+    if let Some(value) = f.take("calls") {
+        config.calls = calls::read_calls(r, value);
+    }
     let place = format!("`[{}]`", r.table);
     f.finalize(r, &place);
     // Credentials first, whatever the file order: the legacy backend help names existing ones.
@@ -96,12 +107,12 @@ pub(crate) fn read_llm(r: &mut Reader, table: &DeTable<'_>, span: Span) -> LlmCo
         }
     }
     if let Some(value) = aliases {
-        read_aliases(r, value, &mut config.aliases);
+        alias::read_aliases(r, value, &mut config.aliases);
     }
     config
 }
 
-fn check_secret_name(r: &mut Reader, value: &Spanned<String>) {
+pub(super) fn check_secret_name(r: &mut Reader, value: &Spanned<String>) {
     if !vocab::is_secret_name(&value.value) {
         r.push(diags::invalid_secret_name(value.span, &value.value));
     }
@@ -119,86 +130,4 @@ fn check_entry_name(r: &mut Reader, what: &str, value: &Spanned<String>) {
     if !ok {
         r.push(diags::invalid_name(value.span, what, name));
     }
-}
-
-/// `[llm.aliases]`: each alias (an inline table or the `"provider/model"` shorthand), its name
-/// and model checked.
-fn read_aliases(r: &mut Reader, value: &RawValue<'_>, out: &mut Vec<Alias>) {
-    let Some(table) = value.get_ref().as_table() else {
-        let what = WrongType::Aliases {
-            found: value.get_ref().type_str(),
-            table: &r.table,
-        };
-        let diag = diags::wrong_type(span_of(value), what);
-        r.push(diag);
-        return;
-    };
-    for (key, value) in table.iter() {
-        let name = Spanned::new(key.get_ref().to_string(), key.span());
-        if !vocab::is_alias_name(&name.value) {
-            r.push(diags::invalid_alias_name(name.span, &name.value));
-        }
-        if let Some(alias) = read_alias(r, name, value) {
-            out.push(alias);
-        }
-    }
-}
-
-/// One alias; `None` when it has no readable model (reported).
-fn read_alias(r: &mut Reader, name: Spanned<String>, value: &RawValue<'_>) -> Option<Alias> {
-    let span = name.span.to(span_of(value));
-    let (model, secret, backend, ops) = match value.get_ref() {
-        // `fast = "openai/gpt-5-nano"` is shorthand for `fast = { model = "…" }`.
-        DeValue::String(_) => (r.string("model", value), None, None, Vec::new()),
-        DeValue::Table(fields) => {
-            let mut f = Fields::new(&keys::ALIAS, fields);
-            let read = (
-                f.string(r, "model"),
-                f.string(r, "secret"),
-                f.string(r, "backend"),
-                f.words(r, "ops", OPS).unwrap_or_default(),
-            );
-            f.finalize(r, &format!("alias `{}`", name.value));
-            read
-        }
-        other => {
-            let what = WrongType::Alias {
-                name: &name.value,
-                found: other.type_str(),
-            };
-            r.push(diags::wrong_type(span_of(value), what));
-            return None;
-        }
-    };
-    if let Some(s) = &secret {
-        check_secret_name(r, s);
-    }
-    let Some(model) = model else {
-        if value.get_ref().is_table() {
-            let what = format!("alias `{}`", name.value);
-            let example = "\"openai/gpt-5-nano\"";
-            r.push(diags::missing_field(
-                span_of(value),
-                &what,
-                "model",
-                example,
-            ));
-        }
-        return None;
-    };
-    let valid = model
-        .value
-        .split_once('/')
-        .is_some_and(|(p, m)| !p.trim().is_empty() && !m.trim().is_empty());
-    if !valid {
-        r.push(diags::invalid_model(model.span, &name.value, &model.value));
-    }
-    Some(Alias {
-        span,
-        name,
-        model,
-        secret,
-        backend,
-        ops,
-    })
 }

@@ -9,7 +9,9 @@ use crate::diags::{self, Collision, InvalidUrl, Sink};
 use crate::index::Index;
 use crate::model::{Alias, Backend, LlmConfig, Spanned};
 use crate::suggest;
-use crate::vocab;
+use crate::vocab::{self, Op};
+
+mod calls;
 
 /// Runs every cross-entry rule over `config`, the one pass of this sink.
 pub(crate) fn validate(config: &LlmConfig, sink: &mut Sink) {
@@ -20,6 +22,7 @@ pub(crate) fn validate(config: &LlmConfig, sink: &mut Sink) {
     for alias in &config.aliases {
         alias_rules(config, &index, alias, sink);
     }
+    calls::validate(config, &index, sink);
     default_alias(config, sink);
     discovery(config, sink);
     constants(config, sink);
@@ -180,13 +183,18 @@ fn alias_rules(config: &LlmConfig, index: &Index<'_>, alias: &Alias, sink: &mut 
         return;
     }
     for op in &alias.ops {
-        let configured = ops_served.is_some_and(|ops| ops.contains(op.value));
-        let builtin_serves =
-            alias.backend.is_none() && builtin.is_some_and(|p| p.kind.serves(op.value));
-        if !configured && !builtin_serves {
+        if !alias_serves(index, alias, op.value) {
             sink.push(diags::op_unserved(op.span, name, op.value.as_str()));
         }
     }
+}
+
+/// Whether a backend that could serve `alias` serves `op`: a configured one, or the
+/// provider's built-in endpoint when the alias is not pinned.
+pub(crate) fn alias_serves(index: &Index<'_>, alias: &Alias, op: Op) -> bool {
+    let configured = index.ops_serving(alias).is_some_and(|ops| ops.contains(op));
+    let builtin = || vocab::provider(alias.provider()).is_some_and(|p| p.kind.serves(op));
+    configured || (alias.backend.is_none() && builtin())
 }
 
 fn default_alias(config: &LlmConfig, sink: &mut Sink) {

@@ -128,6 +128,20 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A class of failure retried on the same backend (`retry_on = [...]` in `[llm.calls]`).
+    RetryClass {
+        /// HTTP 429, honouring `Retry-After`.
+        RateLimit => "rate_limit",
+        /// HTTP 5xx.
+        ServerError => "server_error",
+        /// The attempt ran out of time.
+        Timeout => "timeout",
+        /// The connection could not be made.
+        Connect => "connect",
+    }
+}
+
 impl BackendKind {
     /// The ops this kind of backend is able to serve.
     pub const fn ops(self) -> &'static [Op] {

@@ -193,8 +193,8 @@ pub(crate) struct UnknownWord<'a> {
 }
 
 impl UnknownWord<'_> {
-    /// The six vocabulary codes share one wording on purpose: they differ only in the set.
-    fn build(self, code: Code) -> Diagnostic {
+    /// The vocabulary codes share one wording on purpose: they differ only in the set.
+    pub(super) fn build(self, code: Code) -> Diagnostic {
         let (what, expected) = (self.what, suggest::one_of(self.words.iter().copied()));
         let (label, help) = match self.near {
             Some(near) => (

@@ -6,7 +6,7 @@ use super::{
     ALIAS_NAME, ENTRY_NAME, ENV_NAME, HOST_PORT, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL,
     Value, Words,
 };
-use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport};
 
 const OPS: Words = Words {
     list: || Op::words().collect(),
@@ -50,13 +50,82 @@ const STRINGS: Ty = Ty::Strs {
     item: Text::ANY,
     min_items: 0,
 };
+const RETRIES: Ty = int(0, u32::MAX as i64);
+
+const fn defaulted(key: Key, default: Value) -> Key {
+    Key {
+        default: Some(default),
+        ..key
+    }
+}
+
+// The call settings: one declaration per key, listed by each layer that takes it. In
+// `[llm.calls]` a key's default is the built-in one; on a backend or an alias an absent key
+// falls through to the layer below (alias over backend over `[llm.calls]`).
+const TIMEOUT: Key = key(
+    "timeout",
+    Ty::Duration,
+    "One attempt, from connect to last byte (a stream: until it is opened).",
+);
+const CONNECT_TIMEOUT: Key = key(
+    "connect_timeout",
+    Ty::Duration,
+    "The wait for the connection, handed to the client of each attempt.",
+);
+const DEADLINE: Key = key(
+    "deadline",
+    Ty::Duration,
+    "The whole call: retries, failover and fallbacks together; no attempt starts after it.",
+);
+const FIRST_CHUNK_TIMEOUT: Key = key(
+    "first_chunk_timeout",
+    Ty::Duration,
+    "Streaming: the wait for the first chunk; failover happens only before it.",
+);
+const IDLE_TIMEOUT: Key = key(
+    "idle_timeout",
+    Ty::Duration,
+    "Streaming: the longest gap between two chunks.",
+);
+const MAX_RETRIES: Key = key(
+    "max_retries",
+    RETRIES,
+    "Retries per backend, on the failures `retry_on` lists, before failing over.",
+);
+const RETRY_ON: Key = key(
+    "retry_on",
+    Ty::WordList {
+        words: Words {
+            list: || RetryClass::words().collect(),
+        },
+        min_items: 0,
+    },
+    "The failures retried on the same backend; auth and bad-request failures never are.",
+);
+const BACKOFF: Key = key(
+    "backoff",
+    Ty::Table(&BACKOFF_TABLE),
+    "The wait between retries when the backend sends no `Retry-After`.",
+);
+const ALLOWED_FAILS: Key = key(
+    "allowed_fails",
+    RETRIES,
+    "Consecutive failures before a backend cools down; 0 turns the breaker off.",
+);
+const COOLDOWN: Key = key(
+    "cooldown",
+    Ty::Duration,
+    "How long a backend is skipped after `allowed_fails` failures, before one probe.",
+);
 
 /// Every table, in the order docs show them.
-pub static TABLES: [&Table; 7] = [
+pub static TABLES: [&Table; 9] = [
     &LLM,
     &CREDENTIAL,
     &BACKEND,
     &ALIAS,
+    &CALLS,
+    &BACKOFF_TABLE,
     &DISCOVERY,
     &OLLAMA,
     &ROUTER,
@@ -88,6 +157,11 @@ pub static LLM: Table = Table {
         ),
         key("backends", Ty::Tables(&BACKEND), "Configured endpoints."),
         key("aliases", Ty::Entries(&ALIAS), "Model aliases by name."),
+        key(
+            "calls",
+            Ty::Table(&CALLS),
+            "Timeouts, retries, backoff and the breaker for every call.",
+        ),
         key(
             "discovery",
             Ty::Table(&DISCOVERY),
@@ -219,11 +293,11 @@ pub static BACKEND: Table = Table {
             Value::Int(0),
             "Tier for the priority policy (highest first).",
         ),
-        key(
-            "timeout",
-            Ty::Duration,
-            "How long one call to this backend may take; the runtime's default when omitted.",
-        ),
+        TIMEOUT,
+        CONNECT_TIMEOUT,
+        FIRST_CHUNK_TIMEOUT,
+        IDLE_TIMEOUT,
+        MAX_RETRIES,
     ],
 };
 
@@ -255,6 +329,63 @@ pub static ALIAS: Table = Table {
                 min_items: 0,
             },
             "What the application uses the alias for (checked against its backends).",
+        ),
+        key(
+            "fallbacks",
+            Ty::Strs {
+                item: Text::matching(ALIAS_NAME),
+                min_items: 0,
+            },
+            "Aliases tried in order once every backend of this one has failed.",
+        ),
+        TIMEOUT,
+        CONNECT_TIMEOUT,
+        DEADLINE,
+        FIRST_CHUNK_TIMEOUT,
+        IDLE_TIMEOUT,
+        MAX_RETRIES,
+    ],
+};
+
+/// `[llm.calls]`.
+pub static CALLS: Table = Table {
+    id: "calls",
+    heading: "[llm.calls]",
+    doc: "Defaults for every call. A backend's setting wins over these and an alias's over its backend's; the defaults shown are the built-in ones.",
+    keys: &[
+        defaulted(TIMEOUT, Value::Str("30s")),
+        defaulted(CONNECT_TIMEOUT, Value::Str("5s")),
+        defaulted(DEADLINE, Value::Str("90s")),
+        defaulted(FIRST_CHUNK_TIMEOUT, Value::Str("10s")),
+        defaulted(IDLE_TIMEOUT, Value::Str("30s")),
+        defaulted(MAX_RETRIES, Value::Int(2)),
+        defaulted(
+            RETRY_ON,
+            Value::Strs(&["rate_limit", "server_error", "timeout", "connect"]),
+        ),
+        BACKOFF,
+        defaulted(ALLOWED_FAILS, Value::Int(3)),
+        defaulted(COOLDOWN, Value::Str("30s")),
+    ],
+};
+
+/// `[llm.calls.backoff]`, usually written inline: `backoff = { initial = "250ms", max = "10s" }`.
+pub static BACKOFF_TABLE: Table = Table {
+    id: "backoff",
+    heading: "[llm.calls.backoff]",
+    doc: "Exponential backoff with full jitter: before retry n the wait is random in 0 to min(max, initial × 2ⁿ).",
+    keys: &[
+        with_default(
+            "initial",
+            Ty::Duration,
+            Value::Str("250ms"),
+            "The ceiling of the first wait.",
+        ),
+        with_default(
+            "max",
+            Ty::Duration,
+            Value::Str("10s"),
+            "The largest ceiling.",
         ),
     ],
 };

@@ -35,6 +35,8 @@ fn file_with(table: &Table, pairs: &[String]) -> String {
         "discovery" => format!("[llm.discovery]\n{}\n", pairs.join("\n")),
         "ollama" => format!("[llm.discovery.ollama]\n{}\n", pairs.join("\n")),
         "router" => format!("[llm.router_grpc_filter_stream]\n{}\n", pairs.join("\n")),
+        "calls" => format!("[llm.calls]\n{}\n", pairs.join("\n")),
+        "backoff" => format!("[llm.calls.backoff]\n{}\n", pairs.join("\n")),
         other => panic!("no file for table `{other}`: add it here"),
     }
 }
@@ -159,7 +161,7 @@ fn the_reader_fills_absent_keys_with_the_declared_defaults() {
     let b = &report.config.backends[0];
     assert_eq!(u64::from(b.weight), declared_int(&BACKEND, "weight"));
     assert_eq!(i64::from(b.priority), 0);
-    assert_eq!(b.timeout, None, "no timeout unless written");
+    assert_eq!(b.calls.timeout, None, "no timeout unless written");
 }
 
 /// `docs/keys.md` is the rendering of the declarations. `LLMCFG_BLESS=1` rewrites it; review

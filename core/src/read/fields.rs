@@ -50,6 +50,11 @@ impl<'a, 'i> Fields<'a, 'i> {
         key
     }
 
+    /// Whether the table declares `name` (the call keys are read on every table that does).
+    pub(crate) fn declares(&self, name: &str) -> bool {
+        self.decl.key(name).is_some()
+    }
+
     /// The key and value written for `name`, marked read. For keys no declaration lists (a
     /// legacy key with its own diagnostic).
     pub(crate) fn take_entry(&mut self, name: &str) -> Option<(&'a RawKey<'i>, &'a RawValue<'i>)> {

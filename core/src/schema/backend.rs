@@ -2,16 +2,14 @@
 //! credential to write instead, and the defaults that depend on other keys (a stub's URL, the
 //! kind's transports, hosting told from the URL).
 
-use std::time::Duration;
-
 use toml::de::DeTable;
 
-use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, check_entry_name};
+use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, calls, check_entry_name};
 use crate::diagnostic::Span;
 use crate::diags;
 use crate::keys;
 use crate::legacy;
-use crate::model::{Backend, Credential, Spanned};
+use crate::model::{Backend, CallSettings, Credential, Spanned};
 use crate::parse::{RawKey, RawValue};
 use crate::read::{Fields, Reader, span_of};
 use crate::vocab::{self, BackendKind, Hosting, Op, Transport};
@@ -40,7 +38,7 @@ struct Read {
     transports: Option<Vec<Spanned<Transport>>>,
     weight: u32,
     priority: i32,
-    timeout: Option<Spanned<Duration>>,
+    calls: CallSettings,
 }
 
 fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
@@ -57,7 +55,7 @@ fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
         // In range: the reader checked the declared bounds.
         weight: f.integer_or_default(r, "weight") as u32,
         priority: f.integer_or_default(r, "priority") as i32,
-        timeout: f.duration(r, "timeout"),
+        calls: calls::read_settings(r, f),
     }
 }
 
@@ -157,7 +155,7 @@ fn complete(
         transports,
         weight: read.weight,
         priority: read.priority,
-        timeout: read.timeout,
+        calls: read.calls,
     }
 }
 
