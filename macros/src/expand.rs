@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use llmcfg_core::SourceFile;
-use llmcfg_core::lower::{self, Lowered, LoweredAlias, LoweredBackend};
+use llmcfg_core::lower::{self, CallLayer, Lowered, LoweredAlias, LoweredBackend};
 use llmcfg_core::model::{Credential, LlmConfig};
 use llmcfg_core::vocab::{self, CredentialKind};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -82,23 +82,46 @@ fn prelude() -> TokenStream {
             ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
             BackendKind as __BackendKind, CredentialKind as __CredentialKind,
             Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
-            CallOverrides as __CallOverrides, Duration as __Duration,
+            CallOverrides as __CallOverrides, Duration as __Duration, RetryOn as __RetryOn,
+            RetryClass as __RetryClass,
         };
     }
 }
 
-/// A backend's layer of call settings: only what the file sets, the rest `NONE`.
-fn call_overrides(lb: &LoweredBackend<'_>) -> TokenStream {
-    match lb.timeout {
-        Some(t) => {
-            let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
-            quote!(__CallOverrides {
-                timeout: __some(__Duration::new(#secs, #nanos)),
-                ..__CallOverrides::NONE
-            })
-        }
-        None => quote!(__CallOverrides::NONE),
+/// One layer of call settings: only the fields the file sets, the rest `NONE`.
+fn call_layer(layer: &CallLayer) -> TokenStream {
+    if layer.is_empty() {
+        return quote!(__CallOverrides::NONE);
     }
+    let duration = |d: Option<std::time::Duration>| {
+        d.map(|d| {
+            let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
+            quote!(__some(__Duration::new(#secs, #nanos)))
+        })
+    };
+    let count = |n: Option<u32>| n.map(|n| quote!(__some(#n)));
+    let retry_on = layer.retry_on.as_ref().map(|classes| {
+        let classes = classes.iter().map(|c| format_ident!("{}", c.ident()));
+        quote!(__some(__RetryOn::NONE #(.union(__RetryOn::of(__RetryClass::#classes)))*))
+    });
+    let fields = [
+        ("timeout", duration(layer.timeout)),
+        ("connect_timeout", duration(layer.connect_timeout)),
+        ("deadline", duration(layer.deadline)),
+        ("first_chunk_timeout", duration(layer.first_chunk_timeout)),
+        ("idle_timeout", duration(layer.idle_timeout)),
+        ("max_retries", count(layer.max_retries)),
+        ("retry_on", retry_on),
+        ("backoff_initial", duration(layer.backoff_initial)),
+        ("backoff_max", duration(layer.backoff_max)),
+        ("allowed_fails", count(layer.allowed_fails)),
+        ("cooldown", duration(layer.cooldown)),
+    ];
+    let set = fields.into_iter().filter_map(|(name, value)| {
+        let name = format_ident!("{}", name);
+        value.map(|v| quote!(#name: #v,))
+    });
+    quote!(__CallOverrides { #(#set)* ..__CallOverrides::NONE })
 }
 
 /// `Borrowed("…")`.
@@ -173,6 +196,7 @@ impl Gen<'_> {
         let policy = word("Policy", c.default_policy.ident());
         let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
         let env_vars = list(self.lowered.env_vars.iter().map(|v| string(v)));
+        let calls = call_layer(&self.lowered.calls);
         let doc = if self.source.name().is_empty() {
             "The llm config (empty: the macro's arguments are wrong).".to_string()
         } else {
@@ -201,6 +225,7 @@ impl Gen<'_> {
                     backends: __b(backends::ALL),
                     aliases: __b(aliases::ALL),
                     env_vars: #env_vars,
+                    calls: #calls,
                 })
             };
         }
@@ -297,7 +322,7 @@ impl Gen<'_> {
                     .map(|t| word("Transport", t.value.ident())),
             );
             let (weight, priority) = (b.weight, b.priority);
-            let calls = call_overrides(lb);
+            let calls = call_layer(&lb.calls);
             quote!(__backend(__BackendParts {
                 name: #name, kind: #kind, base_url: #url, credential_ref: #credential_ref,
                 credential: #credential, hosting: #hosting, model: #model, provider: #provider,
@@ -361,9 +386,12 @@ impl Gen<'_> {
             let backend = opt_string(a.backend.as_ref().map(|s| s.as_str()));
             let candidates = list(la.candidates.iter().map(|i| quote!(#i)));
             let position = la.position;
+            let fallbacks = list(la.fallbacks.iter().map(|f| string(f)));
+            let calls = call_layer(&la.calls);
             quote!(__alias(__AliasParts {
                 name: #name, model: #model, secret: #secret, backend: #backend,
-                candidates: #candidates, position: #position,
+                candidates: #candidates, position: #position, fallbacks: #fallbacks,
+                calls: #calls,
             }))
         });
         let consts = self.constants(

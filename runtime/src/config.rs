@@ -81,6 +81,11 @@ impl Config {
         &self.0.env_vars
     }
 
+    /// The `[llm.calls]` layer of call settings: below every backend's and alias's.
+    pub fn call_overrides(&self) -> &CallOverrides {
+        &self.0.calls
+    }
+
     /// Looks an alias up by name, ignoring ASCII case.
     pub fn alias(&self, name: &str) -> Option<&Alias> {
         self.0
@@ -241,6 +246,14 @@ impl Alias {
     pub fn candidates(&self) -> &[u32] {
         &self.0.candidates
     }
+    /// `fallbacks`: the aliases tried, in order, once every backend of this one has failed.
+    pub fn fallbacks(&self) -> &[Str] {
+        &self.0.fallbacks
+    }
+    /// The alias's layer of call settings (`timeout`, `deadline`, …): above its backends'.
+    pub fn call_overrides(&self) -> &CallOverrides {
+        &self.0.calls
+    }
     /// The alias's index in the sorted list it came from: a hint, checked before it is used.
     pub(crate) fn position(&self) -> u32 {
         self.0.position
@@ -266,6 +279,8 @@ pub(crate) mod construct {
         pub aliases: List<Alias>,
         /// The credentials' `api_key_env` names, sorted and deduplicated.
         pub env_vars: List<Str>,
+        /// `[llm.calls]`.
+        pub calls: CallOverrides,
     }
 
     /// The fields of a [`Credential`].
@@ -316,6 +331,10 @@ pub(crate) mod construct {
         /// The alias's index in the sorted list it belongs to ([`Config::aliases`] or the
         /// transported registry's), so resolving a typed constant needs no search.
         pub position: u32,
+        /// `fallbacks`, tried in order.
+        pub fallbacks: List<Str>,
+        /// The alias's layer of call settings, above its backends'.
+        pub calls: CallOverrides,
     }
 
     pub const fn config(parts: ConfigParts) -> Config {
@@ -348,6 +367,8 @@ mod tests {
             backend: None,
             candidates: B(&[]),
             position,
+            fallbacks: B(&[]),
+            calls: CallOverrides::NONE,
         })
     }
 
@@ -362,6 +383,7 @@ mod tests {
         backends: B(&[]),
         aliases: B(ALIASES),
         env_vars: B(&[]),
+        calls: CallOverrides::NONE,
     });
 
     #[test]

@@ -138,10 +138,12 @@ pub(crate) fn secret_environment_from(
 /// Runtime internals reached by code that `include_llm_config!` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::CallOverrides;
+    pub use crate::call::{CallOverrides, RetryOn};
     pub use crate::config::construct::*;
     pub use crate::{Alias, Backend, Config, Credential};
-    pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+    pub use llmcfg_core::vocab::{
+        BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport,
+    };
     pub use std::borrow::Cow::Borrowed;
     pub use std::option::Option::{None, Some};
     pub use std::time::Duration;

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use llmcfg_core::lower::{self, LoweredAlias, LoweredBackend};
+use llmcfg_core::lower::{self, CallLayer, LoweredAlias, LoweredBackend};
 use llmcfg_core::model::{self, LlmConfig};
 use llmcfg_core::{Options, Report, render};
 
-use crate::call::CallOverrides;
+use crate::call::{CallOverrides, RetryOn};
 use crate::config::construct::{self, AliasParts, BackendParts, ConfigParts, CredentialParts};
 use crate::config::{Alias, Backend, Config, Credential};
 
@@ -117,6 +117,7 @@ fn build(config: &LlmConfig) -> Config {
         backends: Cow::Owned(backends),
         aliases: Cow::Owned(aliases),
         env_vars: Cow::Owned(lowered.env_vars.iter().map(|v| owned(v)).collect()),
+        calls: overrides(&lowered.calls),
     })
 }
 
@@ -150,10 +151,7 @@ fn backend(lb: &LoweredBackend<'_>) -> Backend {
         transports: Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
         weight: b.weight,
         priority: b.priority,
-        calls: CallOverrides {
-            timeout: lb.timeout,
-            ..CallOverrides::NONE
-        },
+        calls: overrides(&lb.calls),
     })
 }
 
@@ -166,7 +164,30 @@ fn alias(la: &LoweredAlias<'_>) -> Alias {
         backend: opt(a.backend.as_ref()),
         candidates: Cow::Owned(la.candidates.clone()),
         position: la.position,
+        fallbacks: Cow::Owned(la.fallbacks.iter().map(|f| owned(f)).collect()),
+        calls: overrides(&la.calls),
     })
+}
+
+/// One layer of call settings in the executor's type.
+fn overrides(layer: &CallLayer) -> CallOverrides {
+    CallOverrides {
+        timeout: layer.timeout,
+        connect_timeout: layer.connect_timeout,
+        deadline: layer.deadline,
+        first_chunk_timeout: layer.first_chunk_timeout,
+        idle_timeout: layer.idle_timeout,
+        max_retries: layer.max_retries,
+        retry_on: layer.retry_on.as_ref().map(|classes| {
+            classes
+                .iter()
+                .fold(RetryOn::NONE, |set, c| set.union(RetryOn::of(*c)))
+        }),
+        backoff_initial: layer.backoff_initial,
+        backoff_max: layer.backoff_max,
+        allowed_fails: layer.allowed_fails,
+        cooldown: layer.cooldown,
+    }
 }
 
 #[cfg(test)]

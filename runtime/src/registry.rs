@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use llmcfg_core::vocab::{backend_serves_model, is_alias_name, is_secret_name, split_model};
 use serde::{Deserialize, Serialize};
 
+use crate::call::CallOverrides;
 use crate::config::construct::{self, AliasParts};
 use crate::error::RegistryError;
 use crate::{Alias, Config};
@@ -175,6 +176,11 @@ fn alias_parts(
             .map(|(i, _)| i)
             .collect(),
     };
+    // The registry moves an alias to another model; its call settings and fallbacks stay
+    // those the config gives the alias of that name, if any.
+    let base = config.alias(&lower);
+    let fallbacks = base.map_or_else(Vec::new, |a| a.fallbacks().to_vec());
+    let calls = base.map_or(CallOverrides::NONE, |a| *a.call_overrides());
     Ok(AliasParts {
         name: Cow::Owned(lower),
         model: Cow::Owned(format!("{provider}/{model}")),
@@ -182,6 +188,8 @@ fn alias_parts(
         backend: entry.backend.map(Cow::Owned),
         candidates: Cow::Owned(candidates),
         position: 0,
+        fallbacks: Cow::Owned(fallbacks),
+        calls,
     })
 }
 
@@ -222,6 +230,7 @@ mod tests {
         backends: B(&[]),
         aliases: B(&[]),
         env_vars: B(&[]),
+        calls: CallOverrides::NONE,
     });
 
     #[test]

@@ -320,6 +320,8 @@ mod tests {
             backend: None,
             candidates: B(&[]),
             position: 0,
+            fallbacks: B(&[]),
+            calls: crate::call::CallOverrides::NONE,
         });
         let typed = Request::from(&alias);
         assert_eq!(typed.requested_model(), Some("fast"));

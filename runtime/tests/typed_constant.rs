@@ -31,6 +31,8 @@ const fn alias(name: &'static str, model: &'static str, position: u32) -> Alias 
         backend: None,
         candidates: B(&[]),
         position,
+        fallbacks: B(&[]),
+        calls: p::CallOverrides::NONE,
     })
 }
 
@@ -50,6 +52,7 @@ static UNSORTED_CONFIG: Config = p::config(p::ConfigParts {
     backends: B(&[]),
     aliases: B(UNSORTED),
     env_vars: B(&[]),
+    calls: p::CallOverrides::NONE,
 });
 
 const KEYS: &[(&str, &str)] = &[("OPENAI_API_KEY", "k1"), ("ANTHROPIC_API_KEY", "k2")];

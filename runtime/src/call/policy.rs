@@ -5,6 +5,8 @@ use std::fmt;
 use std::ops::BitOr;
 use std::time::Duration;
 
+use llmcfg_core::vocab::RetryClass;
+
 use super::classify::FailureClass;
 
 /// The failure classes retried on the same backend: a small set of
@@ -27,24 +29,24 @@ impl RetryOn {
     /// Every retryable class (the default).
     pub const ALL: Self = Self(0b1111);
 
-    const NAMED: [(Self, &'static str); 4] = [
-        (Self::RATE_LIMIT, "rate_limit"),
-        (Self::SERVER_ERROR, "server_error"),
-        (Self::TIMEOUT, "timeout"),
-        (Self::CONNECT, "connect"),
-    ];
+    /// The set holding `class` alone.
+    pub const fn of(class: RetryClass) -> Self {
+        match class {
+            RetryClass::RateLimit => Self::RATE_LIMIT,
+            RetryClass::ServerError => Self::SERVER_ERROR,
+            RetryClass::Timeout => Self::TIMEOUT,
+            RetryClass::Connect => Self::CONNECT,
+        }
+    }
 
     /// The class's word as written in `retry_on = [...]`, for the four retryable classes.
     pub fn from_word(word: &str) -> Option<Self> {
-        Self::NAMED
-            .iter()
-            .find(|(_, w)| *w == word)
-            .map(|(c, _)| *c)
+        RetryClass::from_word(word).map(Self::of)
     }
 
     /// Every accepted word.
     pub fn words() -> impl Iterator<Item = &'static str> {
-        Self::NAMED.iter().map(|(_, w)| *w)
+        RetryClass::words()
     }
 
     /// Both sets.
@@ -76,10 +78,10 @@ impl fmt::Debug for RetryOn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set()
             .entries(
-                Self::NAMED
+                RetryClass::ALL
                     .iter()
-                    .filter(|(c, _)| self.0 & c.0 != 0)
-                    .map(|(_, w)| w),
+                    .filter(|c| self.0 & Self::of(**c).0 != 0)
+                    .map(|c| c.as_str()),
             )
             .finish()
     }

@@ -78,14 +78,24 @@ impl<'a, E> Run<'a, E> {
         request: Request<'a>,
     ) -> Self {
         let first = resolver.resolve(request);
-        let alias = match &first {
-            Ok(r) => r.alias().map(Alias::name),
-            Err(_) => request
-                .requested_model()
-                .and_then(|m| resolver.alias(m))
-                .map(Alias::name),
+        let entry = match &first {
+            Ok(r) => r.alias(),
+            Err(_) => request.requested_model().and_then(|m| resolver.alias(m)),
         };
-        let policy = shared.plan.policy(alias, None);
+        let alias = entry.map(Alias::name);
+        let plan = &shared.plan;
+        // The call's own settings (its deadline): the alias's, then `[llm.calls]`; set in code
+        // over set in the file, layer by layer.
+        let policy = CallPolicy::from_layers(&[
+            alias.and_then(|a| plan.alias(a)),
+            entry.map(Alias::call_overrides),
+            plan.calls(),
+            Some(resolver.config().call_overrides()),
+        ]);
+        let fallbacks = match alias.map(|a| plan.fallbacks(a)) {
+            Some(set) if !set.is_empty() => set,
+            _ => entry.map_or(&[][..], Alias::fallbacks),
+        };
         let mut run = Run {
             resolver,
             shared,
@@ -93,7 +103,7 @@ impl<'a, E> Run<'a, E> {
             requested: alias.or(request.requested_model()),
             policy,
             deadline_at: shared.clock.now().saturating_add(policy.deadline),
-            fallbacks: alias.map_or(&[], |a| shared.plan.fallbacks(a)),
+            fallbacks,
             group: 0,
             pick: None,
             picked: None,
@@ -156,15 +166,17 @@ impl<'a, E> Run<'a, E> {
     }
 
     fn candidate(&self, resolved: Resolved<'a>) -> Current<'a> {
-        let alias = resolved.alias().map(Alias::name);
+        let entry = resolved.alias();
         let plan = &self.shared.plan;
-        // Alias over backend over `[llm.calls]`; a backend's overrides set in code sit above
-        // those its `[[llm.backends]]` entry sets.
+        // Alias over backend over `[llm.calls]`; within each layer, what is set in code sits
+        // above what the file sets.
         let policy = CallPolicy::from_layers(&[
-            alias.and_then(|a| plan.alias(a)),
+            entry.and_then(|a| plan.alias(a.name())),
+            entry.map(Alias::call_overrides),
             plan.backend(resolved.endpoint().name()),
             resolved.backend().map(Backend::call_overrides),
             plan.calls(),
+            Some(self.resolver.config().call_overrides()),
         ]);
         Current {
             policy,

@@ -337,6 +337,8 @@ mod tests {
         backend: None,
         candidates: B(&[]),
         position: 0,
+        fallbacks: B(&[]),
+        calls: crate::call::CallOverrides::NONE,
     })];
     static CONFIG: Config = construct::config(ConfigParts {
         default_policy: Policy::WeightedRandom,
@@ -345,6 +347,7 @@ mod tests {
         backends: B(&[]),
         aliases: B(ALIASES),
         env_vars: B(&[]),
+        calls: crate::call::CallOverrides::NONE,
     });
 
     #[test]

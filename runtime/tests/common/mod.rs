@@ -241,6 +241,7 @@ impl Cfg {
             backends: Cow::Owned(backends),
             aliases: Cow::Owned(aliases),
             env_vars: Cow::Owned(env_vars.into_iter().map(Cow::Owned).collect()),
+            calls: p::CallOverrides::NONE,
         })
     }
 
@@ -299,6 +300,8 @@ impl Cfg {
             backend: os(a.backend.as_deref()),
             candidates: Cow::Owned(candidates),
             position: 0,
+            fallbacks: Cow::Borrowed(&[]),
+            calls: p::CallOverrides::NONE,
         }
     }
 }
