@@ -173,8 +173,9 @@ pub(crate) fn fallback_cycle(edges: &[Edge<'_>]) -> Diagnostic {
     )
     .with_label(format!("`{}` falls back to `{}`", first.from, first.to))
     .with_help(format!(
-        "fallbacks are not followed transitively, so `{}` never reaches what `{}` falls back \
-         to; list the whole chain on the alias that needs it and remove one edge of the cycle",
+        "fallbacks are not followed transitively: a call of `{}` tries `{}` but not its \
+         fallbacks; list the whole chain on the alias that needs it and remove one edge of \
+         the cycle",
         first.from, first.to
     ));
     for e in rest {

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/backoff_inverted.toml");
+
+fn main() {}

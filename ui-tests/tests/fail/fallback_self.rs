@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/fallback_self.toml");
+
+fn main() {}

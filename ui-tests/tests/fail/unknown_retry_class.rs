@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/unknown_retry_class.toml");
+
+fn main() {}
