@@ -3,6 +3,7 @@
 //! Works as `cargo llmcfg …` (cargo passes `llmcfg` as the first argument) and as
 //! `cargo-llmcfg …`. Exit codes: 0 clean, 1 findings or a failed operation, 2 usage error.
 
+mod calls;
 mod check;
 mod diff;
 mod discover;

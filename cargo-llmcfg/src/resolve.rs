@@ -1,5 +1,6 @@
 //! `cargo llmcfg resolve`: the decision the runtime would make now — the selection rule, every
-//! candidate with why it is usable or filtered, the chosen backend and where its key comes from.
+//! candidate with why it is usable or filtered, the chosen backend and where its key comes from,
+//! and the call settings an attempt on it runs with (see [`crate::calls`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use llmcfg::{
 };
 use serde_json::{Value, json};
 
+use crate::calls;
 use crate::discover::{self, ConfigArgs};
 use crate::edit;
 use crate::failure::Failure;
@@ -133,11 +135,19 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
         }
     };
     let chosen = resolver.resolve(request);
+    let alias = explanation.alias.as_deref().and_then(|a| resolver.alias(a));
+    let backend = chosen.as_ref().ok().and_then(Resolved::backend);
+    let calls = calls::effective(&config, alias, backend);
     if args.out.json() {
         let secret = linked_secret(&config, &resolver, explanation.alias.as_deref());
-        print_json(&json_report(&name, &explanation, &chosen, secret));
+        let mut report = json_report(&name, &explanation, &chosen, secret);
+        let (settings, fallbacks) = calls.json();
+        report["calls"] = settings;
+        report["fallbacks"] = fallbacks;
+        print_json(&report);
     } else {
         print_human(&explanation, &chosen);
+        calls.print(backend.map(llmcfg::Backend::name));
     }
     if chosen.is_ok() {
         crate::exit::CLEAN

@@ -220,6 +220,8 @@ mod tests {
             "discovery" => &llm["discovery"],
             "ollama" => &llm["discovery"]["properties"]["ollama"],
             "router" => &llm["router_grpc_filter_stream"],
+            "calls" => &llm["calls"],
+            "backoff" => &llm["calls"]["properties"]["backoff"],
             other => &defs[other],
         }
     }
@@ -258,6 +260,28 @@ mod tests {
                 table.heading
             );
         }
+    }
+
+    #[test]
+    fn the_call_settings_validate_in_every_layer() {
+        let root = schema(llmcfg_core::DEFAULT_TABLE);
+        let validator = jsonschema::draft7::new(&root).expect("valid schema");
+        let valid = |text: &str| {
+            let doc: Value = toml::from_str(text).expect("toml");
+            validator.is_valid(&doc)
+        };
+        let corpus = include_str!("../../tests/corpus/valid/call-settings.toml");
+        assert!(valid(corpus), "the corpus example");
+        assert!(!valid("[llm.calls]\nretry_on = [\"sometimes\"]\n"));
+        assert!(!valid("[llm.calls]\nbackoff = { initial = 1 }\n"));
+        assert!(!valid("[llm.calls]\nmax_retries = -1\n"));
+        assert!(!valid(
+            "[llm.aliases]\nsmart = { model = \"openai/m\", fallbacks = [\"Not An Alias\"] }\n"
+        ));
+        // `deadline` belongs to `[llm.calls]` and aliases, not to backends.
+        assert!(!valid(
+            "[[llm.backends]]\nname = \"b\"\nkind = \"stub\"\nops = [\"embeddings\"]\ndeadline = \"1m\"\n"
+        ));
     }
 
     #[test]

@@ -135,3 +135,37 @@ fn env_lists_names_with_references_and_marks_those_set_now() {
         .collect();
     assert_eq!(names, ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]);
 }
+
+/// `resolve` shows each call setting of an attempt on the chosen backend with the layer it
+/// comes from, and the alias's fallbacks, in both formats.
+#[test]
+fn resolve_shows_the_effective_call_settings_and_fallbacks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/corpus/valid/call-settings.toml"
+    );
+    std::fs::copy(corpus, dir.path().join("llm.toml")).expect("copy");
+    let out = cli(dir.path())
+        .env("ANTHROPIC_API_KEY", "sk-canary-calls")
+        .args(["resolve", "smart"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("sk-canary-calls"));
+    insta::assert_snapshot!("resolve_calls", text);
+    let json = cli(dir.path())
+        .env("ANTHROPIC_API_KEY", "sk-canary-calls")
+        .args(["resolve", "smart", "-o", "json"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_str(&stdout(&json)).expect("json");
+    assert_eq!(v["fallbacks"], serde_json::json!(["fast", "local"]));
+    let timeout = &v["calls"]["timeout"];
+    assert_eq!(timeout["value"], "2m");
+    assert_eq!(timeout["layer"], "alias");
+    assert_eq!(timeout["name"], "smart");
+    assert_eq!(v["calls"]["max_retries"]["layer"], "backend");
+    assert_eq!(v["calls"]["cooldown"]["layer"], "calls");
+}

@@ -55,9 +55,12 @@
 //!
 //! Each setting of an attempt comes from the alias's layer if it sets it, else the
 //! backend's, else `[llm.calls]`, else the built-in default ([`CallPolicy::layered`]). The
-//! layers and fallbacks come from a [`CallPlan`]; until the config file declares them, set
-//! them in code with [`StaticPlan`]. `deadline` is read from the requested alias and
-//! `[llm.calls]` only.
+//! config file declares the layers (`[llm.calls]`; `timeout`, `connect_timeout`,
+//! `first_chunk_timeout`, `idle_timeout`, `max_retries` on a backend; those and `deadline` on
+//! an alias) and each alias's `fallbacks`. A [`CallPlan`] given to the executor (such as a
+//! [`StaticPlan`]) sits above the file within each layer, and its fallbacks for an alias
+//! replace the file's. An attempt on a fallback alias uses that alias's layer; `deadline` is
+//! the requested alias's, else `[llm.calls]`'s.
 //!
 //! | setting | built-in default | meaning |
 //! |---|---|---|

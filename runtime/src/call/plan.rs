@@ -1,5 +1,5 @@
-//! The seam through which the executor learns the layers of settings and the fallback chain
-//! of each alias ([`CallPlan`]), and a plan built in code ([`StaticPlan`]).
+//! The seam through which code adds layers of settings and fallback chains above the config
+//! file's ([`CallPlan`]), and a plan built in code ([`StaticPlan`]).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -40,13 +40,13 @@ pub trait CallPlan: Send + Sync + std::fmt::Debug {
     }
 }
 
-/// A plan with no overrides and no fallbacks: the built-in defaults everywhere.
+/// A plan that adds nothing: the file's settings and fallbacks, then the built-in defaults.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Defaults;
 
 impl CallPlan for Defaults {}
 
-/// A [`CallPlan`] set in code, until the config file supplies one.
+/// A [`CallPlan`] set in code: above what the config file sets, layer by layer.
 ///
 /// ```
 /// use std::time::Duration;
