@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use clap::Args;
-use llmcfg::source::SourceError;
+use llmcfg::source::{CachedKey, CommandSpec, SourceError};
 use llmcfg::{
     Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver,
     SecretMap, SecretSource, SecretSourceError, SecretString, Status, StoreSecrets,
@@ -65,6 +65,9 @@ fn key_source_json(source: &KeySource<'_>) -> Value {
         }
         KeySource::File { path } => json!({ "kind": "file", "path": path }),
         KeySource::Command { program } => json!({ "kind": "command", "program": program }),
+        KeySource::Keyring { service, account } => {
+            json!({ "kind": "keyring", "service": service, "account": account })
+        }
         other => json!({ "kind": "other", "source": other.to_string() }),
     }
 }
@@ -259,6 +262,11 @@ impl SecretSource for ReadOnce {
             .entry(path.to_path_buf())
             .or_insert_with(|| self.store.read_file(path))
             .clone()
+    }
+
+    /// The store's cache runs a command once per TTL, whatever its output mode.
+    fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
+        self.store.command_key(spec)
     }
 
     fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {

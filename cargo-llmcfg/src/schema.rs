@@ -87,6 +87,11 @@ fn property(key: &Key) -> Value {
         ),
         Ty::Table(t) => object(t),
         Ty::Tables(t) => json!({ "type": "array", "items": definition(t) }),
+        Ty::StrMap { key, value } => json!({
+            "type": "object",
+            "propertyNames": text(key),
+            "additionalProperties": text(value),
+        }),
         Ty::Entries(t) => json!({
             "type": "object",
             "propertyNames": { "pattern": keys::ALIAS_NAME },
@@ -128,15 +133,37 @@ fn object(table: &Table) -> Value {
 /// A credential: the declared keys, and the ones each kind requires or forbids.
 fn credential() -> Value {
     let kind_is = |kind: CredentialKind| json!({ "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] });
+    // The keys only one kind takes; each other kind forbids them.
+    let owned: [(CredentialKind, &[&str]); 4] = [
+        (CredentialKind::Env, &["secret"]),
+        (CredentialKind::File, &["path"]),
+        (CredentialKind::Command, &["command", "ttl", "output"]),
+        (CredentialKind::Keyring, &["service", "account"]),
+    ];
+    let required: [(CredentialKind, &[&str]); 4] = [
+        (CredentialKind::Env, &["api_key_env"]),
+        (CredentialKind::File, &["path"]),
+        (CredentialKind::Command, &["command"]),
+        (CredentialKind::Keyring, &["service", "account"]),
+    ];
+    let all_of: Vec<Value> = required
+        .iter()
+        .map(|(kind, needs)| {
+            let forbidden: Vec<Value> = owned
+                .iter()
+                .filter(|(other, _)| other != kind)
+                .flat_map(|(_, keys)| keys.iter().map(|k| json!({ "required": [k] })))
+                .collect();
+            let condition = if *kind == CredentialKind::Env {
+                json!({ "anyOf": [{ "not": { "required": ["kind"] } }, kind_is(*kind)] })
+            } else {
+                kind_is(*kind)
+            };
+            json!({ "if": condition, "then": { "required": needs, "not": { "anyOf": forbidden } } })
+        })
+        .collect();
     let mut v = object(&keys::CREDENTIAL);
-    v["allOf"] = json!([
-        { "if": kind_is(CredentialKind::File),
-          "then": { "required": ["path"], "not": { "anyOf": [{ "required": ["command"] }, { "required": ["secret"] }] } } },
-        { "if": kind_is(CredentialKind::Command),
-          "then": { "required": ["command"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["secret"] }] } } },
-        { "if": { "anyOf": [{ "not": { "required": ["kind"] } }, kind_is(CredentialKind::Env)] },
-          "then": { "required": ["api_key_env"], "not": { "anyOf": [{ "required": ["path"] }, { "required": ["command"] }] } } },
-    ]);
+    v["allOf"] = Value::Array(all_of);
     v
 }
 

@@ -89,7 +89,7 @@ Keys outside the selected llm table are never checked.";
     MissingField = "missing-field", Error,
         "A required key is missing.",
         "Credentials need `name` (and `api_key_env` for `kind = \"env\"`, `path` for `kind = \"file\"`, `command` for \
-`kind = \"command\"`); backends need `name`, `kind`, and `base_url` (except `kind = \"stub\"`); aliases need `model`. \
+`kind = \"command\"`, `service` and `account` for `kind = \"keyring\"`); backends need `name`, `kind`, and `base_url` (except `kind = \"stub\"`); aliases need `model`. \
 Add the key the report names.";
     WrongType = "wrong-type", Error,
         "A value of the wrong TOML type.",
@@ -147,8 +147,14 @@ key to let the runtime choose among the backends that serve the model's provider
 `anthropic_messages`. Any OpenAI-compatible endpoint (OpenRouter, Groq, vLLM, LiteLLM) is `openai_chat_completion`.";
     UnknownCredentialKind = "unknown-credential-kind", Error,
         "A credential `kind` llmcfg does not know.",
-        "Credential kinds are `env` (default: the env var, then the linked secret), `file` (a secret mount) and \
-`command` (a secret manager's CLI, run without a shell).";
+        "Credential kinds are `env` (default: the env var, then the linked secret), `file` (a secret mount), \
+`command` (a secret manager's CLI, run without a shell) and `keyring` (the OS credential store, by `service` and \
+`account`).";
+    UnknownKeyOutput = "unknown-key-output", Error,
+        "A command credential's `output` llmcfg does not know.",
+        "`output` says what a key command prints: `line` (default: the key on the first line of stdout, as `pass show` \
+prints it) or `json` (an object `{\"api_key\": \"…\", \"expires_at\": \"2026-01-01T00:00:00Z\"}`, the shape of AWS's \
+`credential_process`; `expires_at` is optional, RFC 3339, and the key is refreshed a minute before it).";
     UnknownOp = "unknown-op", Error,
         "An op llmcfg does not know.",
         "Ops are `chat_completions`, `embeddings`, `image_generation`, `speech_to_text`, `text_to_speech` and \
@@ -211,8 +217,8 @@ configured backend with `backend = \"…\"`, or bind a backend to the model with
 `OPENAI_CHAT`. Rename one of the two so the generated code stays unambiguous.";
     FieldKindMismatch = "field-kind-mismatch", Error,
         "A credential key that does not apply to its kind.",
-        "`path` belongs to `kind = \"file\"`, `command` to `kind = \"command\"`, and `secret` to `kind = \"env\"`. \
-Set the kind the key is meant for, or remove the key.";
+        "`path` belongs to `kind = \"file\"`; `command`, `ttl` and `output` to `kind = \"command\"`; `secret` to \
+`kind = \"env\"`; `service` and `account` to `kind = \"keyring\"`. Set the kind the key is meant for, or remove the key.";
     InvalidSecretName = "invalid-secret-name", Error,
         "A secret name the secret store cannot hold.",
         "Secret names are 1–128 characters of letters, digits, `_`, `.` and `-`, not starting with `.`, so a name can \
@@ -251,6 +257,14 @@ the op to a backend of a kind that can.";
 and long names such as `seconds`); a bare number has no unit and is refused, since `30` could mean seconds or \
 milliseconds. Zero is refused too: a zero timeout would fail every call before it starts. To use the runtime's \
 default, remove the key.";
+    InvalidHeader = "invalid-header", Error,
+        "A backend header (`auth_header`, `headers`) that cannot be sent as written.",
+        "`auth_header` names the header the key is sent in (`api-key` for Azure-style gateways); `headers` are static, \
+non-secret headers sent on every request (`headers = { \"OpenAI-Organization\" = \"org-…\" }`). Names are HTTP \
+tokens (letters, digits and `!#$%&'*+.^_`|~-`), each set once (names ignore case); values are one line. The headers \
+the runtime sets itself — `Authorization`, `x-api-key`, `anthropic-version`, the one `auth_header` names, \
+`Content-Type`, `Content-Length`, `Host`, `Transfer-Encoding` — cannot be set in `headers`. A key is never a static \
+header: name its variable in a credential and point `auth_header` at the header it goes in.";
     UnknownRetryClass = "unknown-retry-class", Error,
         "A `retry_on` class llmcfg does not know.",
         "`retry_on` lists the failures retried on the same backend: `rate_limit` (HTTP 429, honouring \

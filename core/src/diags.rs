@@ -13,8 +13,9 @@ mod refs;
 mod values;
 
 pub(crate) use backends::{
-    InvalidUrl, insecure_url, invalid_url, no_ops, remote_discovery_url, unsupported_op,
-    unsupported_transport, unsupported_url_scheme, zero_weight,
+    HeaderProblem, InvalidUrl, insecure_url, invalid_header, invalid_url, no_ops,
+    remote_discovery_url, unsupported_op, unsupported_transport, unsupported_url_scheme,
+    zero_weight,
 };
 pub(crate) use calls::{
     DeadlineFrom, Edge, backoff_inverted, duplicate_fallback, excessive_retries, fallback_cycle,
@@ -33,7 +34,8 @@ pub(crate) use refs::{
 pub(crate) use values::{
     UnknownValue, UnknownWord, WrongType, duplicate_entry, invalid_duration, missing_field,
     out_of_range, table_not_found, unknown_backend_kind, unknown_credential_kind, unknown_field,
-    unknown_hosting, unknown_op, unknown_policy, unknown_transport, unknown_value, wrong_type,
+    unknown_hosting, unknown_key_output, unknown_op, unknown_policy, unknown_transport,
+    unknown_value, wrong_type,
 };
 
 /// The diagnostics of one pass, in the order the rules found them (reports sort by position).

@@ -24,6 +24,8 @@ pub const MODEL: &str = "^[^/]+/.+$";
 pub const URL: &str = "^[A-Za-z][A-Za-z0-9+.-]*://";
 /// `host:port`, or empty.
 pub const HOST_PORT: &str = "^(|.+:[0-9]+)$";
+/// An HTTP header name: an RFC 9110 token.
+pub const HEADER_NAME: &str = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 /// One or more `<number><unit>` parts (zero is refused by the reader, not by the pattern).
 pub const DURATION: &str = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$";
 
@@ -133,6 +135,13 @@ pub enum Ty {
     Tables(&'static Table),
     /// A table of named entries, each the table or a `"provider/model"` string (`[llm.aliases]`).
     Entries(&'static Table),
+    /// A table of strings by name (`headers = { "OpenAI-Organization" = "org-…" }`).
+    StrMap {
+        /// What each name is.
+        key: Text,
+        /// What each value is.
+        value: Text,
+    },
 }
 
 /// The shape of a string.
@@ -188,6 +197,7 @@ impl Ty {
             Ty::Table(t) => format!("table `{}`", t.heading),
             Ty::Tables(t) => format!("array of tables `{}`", t.heading),
             Ty::Entries(t) => format!("table of entries `{}`", t.heading),
+            Ty::StrMap { .. } => "table of strings".to_string(),
         }
     }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use crate::diagnostic::Span;
 use crate::vocab::{
-    self, BackendKind, CredentialKind, Hosting, Op, Policy, Provider, RetryClass, Transport,
+    self, BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, Provider, RetryClass,
+    Transport,
 };
 
 /// A value and the byte span of the TOML that wrote it.
@@ -109,6 +110,14 @@ pub struct Credential {
     pub path: Option<Spanned<String>>,
     /// `command`, for `kind = "command"`.
     pub command: Option<Spanned<Vec<String>>>,
+    /// `ttl`: how long a command's key is reused.
+    pub ttl: Option<Spanned<Duration>>,
+    /// `output`: what the command prints.
+    pub output: Option<Spanned<KeyOutput>>,
+    /// `service`, for `kind = "keyring"`.
+    pub service: Option<Spanned<String>>,
+    /// `account`, for `kind = "keyring"`.
+    pub account: Option<Spanned<String>>,
 }
 
 /// A configured endpoint.
@@ -141,6 +150,10 @@ pub struct Backend {
     pub weight: u32,
     /// `priority` (default 0).
     pub priority: i32,
+    /// `auth_header`: the header the key is sent in instead of the kind's scheme.
+    pub auth_header: Option<Spanned<String>>,
+    /// `headers`: static headers sent on every request, in file order (name, value).
+    pub headers: Vec<(Spanned<String>, Spanned<String>)>,
     /// Its layer of call settings (`timeout`, `connect_timeout`, `max_retries`, …).
     pub calls: CallSettings,
 }

@@ -10,12 +10,15 @@ use crate::diags;
 use crate::keys;
 use crate::model::{LlmConfig, Spanned};
 use crate::read::{Fields, Reader, Vocab};
-use crate::vocab::{self, BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport};
+use crate::vocab::{
+    self, BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, RetryClass, Transport,
+};
 
 mod alias;
 mod backend;
 pub(crate) mod calls;
 mod credential;
+mod headers;
 mod spear;
 
 pub(crate) const OPS: Vocab<Op> = Vocab {
@@ -45,6 +48,13 @@ const CREDENTIAL_KINDS: Vocab<CredentialKind> = Vocab {
     unknown: diags::unknown_credential_kind,
     parse: CredentialKind::from_word,
     words: || CredentialKind::words().collect(),
+    near: |_| None,
+};
+const KEY_OUTPUTS: Vocab<KeyOutput> = Vocab {
+    what: "command output",
+    unknown: diags::unknown_key_output,
+    parse: KeyOutput::from_word,
+    words: || KeyOutput::words().collect(),
     near: |_| None,
 };
 const POLICIES: Vocab<Policy> = Vocab {

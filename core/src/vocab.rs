@@ -125,6 +125,21 @@ vocabulary! {
         File => "file",
         /// The standard output of a secret manager's CLI, run as argv without a shell.
         Command => "command",
+        /// The OS credential store (Secret Service, Keychain, Credential Manager, the Linux
+        /// kernel keyring), by `service` and `account`.
+        Keyring => "keyring",
+    }
+}
+
+vocabulary! {
+    /// What a key command prints (`output = …` on a `kind = "command"` credential).
+    #[derive(Default)]
+    KeyOutput {
+        /// The key on the first line of stdout.
+        #[default]
+        Line => "line",
+        /// `{"api_key": "…", "expires_at": "<RFC 3339>"}` (AWS `credential_process` shape).
+        Json => "json",
     }
 }
 

@@ -82,6 +82,7 @@ fn prelude() -> TokenStream {
             ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
             BackendKind as __BackendKind, CredentialKind as __CredentialKind,
             Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
+            KeyOutput as __KeyOutput,
             CallOverrides as __CallOverrides, Duration as __Duration, RetryOn as __RetryOn,
             RetryClass as __RetryClass,
         };
@@ -245,9 +246,23 @@ impl Gen<'_> {
             let env = opt_string(c.api_key_env.as_ref().map(|s| s.as_str()));
             let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
             let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
+            let ttl = match c.ttl {
+                Some(t) => {
+                    let (secs, nanos) = (t.value.as_secs(), t.value.subsec_nanos());
+                    quote!(__some(__Duration::new(#secs, #nanos)))
+                }
+                None => quote!(__none),
+            };
+            let output = word(
+                "KeyOutput",
+                c.output.map(|o| o.value).unwrap_or_default().ident(),
+            );
+            let service = opt_string(c.service.as_ref().map(|s| s.as_str()));
+            let account = opt_string(c.account.as_ref().map(|s| s.as_str()));
             quote!(__credential(__CredentialParts {
                 name: #name, kind: #kind, api_key_env: #env, secret: #secret, path: #path,
-                command: #command,
+                command: #command, ttl: #ttl, output: #output, service: #service,
+                account: #account,
             }))
         });
         let consts = self.constants(
@@ -279,6 +294,11 @@ impl Gen<'_> {
                 c.command
                     .as_ref()
                     .map_or(String::new(), |cmd| cmd.value.join(" "))
+            ),
+            CredentialKind::Keyring => format!(
+                "the OS keyring entry service `{}` account `{}`",
+                c.service.as_ref().map_or("", |s| s.as_str()),
+                c.account.as_ref().map_or("", |s| s.as_str())
             ),
         };
         let mut doc = format!("Credential `{}`: the key comes from {source}", c.name.value);

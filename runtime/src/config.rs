@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-pub use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+pub use llmcfg_core::vocab::{
+    BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, Transport,
+};
 
 use construct::{AliasParts, BackendParts, ConfigParts, CredentialParts};
 
@@ -146,6 +148,23 @@ impl Credential {
     /// The argv printing the key, for `kind = "command"`.
     pub fn command(&self) -> &[Str] {
         &self.0.command
+    }
+    /// `ttl`: how long the command's key is reused; `None` for the default
+    /// ([`crate::source::DEFAULT_KEY_TTL`]).
+    pub fn ttl(&self) -> Option<Duration> {
+        self.0.ttl
+    }
+    /// `output`: what the command prints.
+    pub fn output(&self) -> KeyOutput {
+        self.0.output
+    }
+    /// The OS credential store's service, for `kind = "keyring"`.
+    pub fn service(&self) -> Option<&str> {
+        self.0.service.as_deref()
+    }
+    /// The OS credential store's account, for `kind = "keyring"`.
+    pub fn account(&self) -> Option<&str> {
+        self.0.account.as_deref()
     }
 }
 
@@ -292,6 +311,10 @@ pub(crate) mod construct {
         pub secret: Option<Str>,
         pub path: Option<Str>,
         pub command: List<Str>,
+        pub ttl: Option<Duration>,
+        pub output: KeyOutput,
+        pub service: Option<Str>,
+        pub account: Option<Str>,
     }
 
     /// The fields of a [`Backend`].

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::env::{Env, EnvValue, read_var};
 use crate::error::{Reason, SecretSourceError};
 use crate::key::{ApiKey, KeySource};
-use crate::source::SourceError;
+use crate::source::{CachedKey, CommandOutput, CommandSpec, SourceError};
 use crate::store::SecretMap;
 use crate::{Credential, CredentialKind};
 
@@ -31,6 +31,25 @@ pub trait SecretSource: Send + Sync {
     fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         crate::source::run_key_command(argv, crate::source::DEFAULT_COMMAND_TIMEOUT)
     }
+
+    /// The key of a command credential as its `ttl` and `output` describe it. The default runs
+    /// the command each time: one-line output through [`SecretSource::run_command`] (so a
+    /// source that overrides only that still serves it), JSON output through
+    /// [`crate::source::fetch_command_key`]. [`crate::StoreSecrets`] caches it.
+    fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
+        match spec.output_mode() {
+            CommandOutput::Json => {
+                crate::source::fetch_command_key(spec).map(|fetched| CachedKey::fresh(fetched.key))
+            }
+            _ => self.run_command(spec.argv()).map(CachedKey::fresh),
+        }
+    }
+
+    /// Reads the OS credential store's entry (`kind = "keyring"`); see
+    /// [`crate::source::read_keyring`] for which store.
+    fn read_keyring(&self, service: &str, account: &str) -> Result<SecretString, SourceError> {
+        crate::source::read_keyring(service, account)
+    }
 }
 
 impl SecretSource for BTreeMap<String, SecretMap> {
@@ -48,6 +67,12 @@ impl<S: SecretSource + ?Sized> SecretSource for Arc<S> {
     }
     fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         (**self).run_command(argv)
+    }
+    fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
+        (**self).command_key(spec)
+    }
+    fn read_keyring(&self, service: &str, account: &str) -> Result<SecretString, SourceError> {
+        (**self).read_keyring(service, account)
     }
 }
 
@@ -137,6 +162,15 @@ pub(crate) fn lookup<'a>(
                         None => Err(no_source()),
                     },
                 },
+                CredentialKind::Keyring => match from_env(var, env)? {
+                    Some(found) => Ok(Some(found)),
+                    None => match (credential.service(), credential.account()) {
+                        (Some(service), Some(account)) => {
+                            keyring_key((service, account), var, secrets).map(Some)
+                        }
+                        _ => Err(no_source()),
+                    },
+                },
             }
         }
     }
@@ -175,7 +209,12 @@ fn command_key<'a>(
         program: program.to_string(),
         error,
     };
-    match secrets.run_command(&args) {
+    let output = match credential.output() {
+        crate::KeyOutput::Json => CommandOutput::Json,
+        crate::KeyOutput::Line => CommandOutput::Line,
+    };
+    let spec = CommandSpec::new(&args).ttl(credential.ttl()).output(output);
+    match secrets.command_key(&spec).map(|cached| cached.key) {
         Ok(value) if !value.expose_secret().trim().is_empty() => {
             Ok(Found::new(value, KeySource::Command { program }))
         }
@@ -184,6 +223,21 @@ fn command_key<'a>(
             stderr: String::new(),
         })),
         Err(error) => Err(failed(error)),
+    }
+}
+
+/// `kind = "keyring"`: the key the OS credential store holds for `service` and `account`.
+fn keyring_key<'a>(
+    (service, account): (&'a str, &'a str),
+    var: Option<&str>,
+    secrets: &dyn SecretSource,
+) -> Result<Found<'a>, Reason> {
+    match secrets.read_keyring(service, account) {
+        Ok(value) => Ok(Found::new(value, KeySource::Keyring { service, account })),
+        Err(error) => Err(Reason::KeyringFailed {
+            var: var.map(str::to_string),
+            error,
+        }),
     }
 }
 

@@ -99,6 +99,14 @@ pub enum Reason {
         /// What went wrong; names the command, carries at most its stderr's first line.
         error: SourceError,
     },
+    /// `kind = "keyring"`: the OS credential store gave no key (and the env var, if any, is
+    /// unset).
+    KeyringFailed {
+        /// The variable tried first, if the credential names one.
+        var: Option<String>,
+        /// What went wrong; names the entry's service and account.
+        error: SourceError,
+    },
 }
 
 impl Reason {
@@ -194,6 +202,16 @@ impl fmt::Display for Reason {
                         " and {var} is not set: run `export {var}=…` or fix the command"
                     ),
                     None => f.write_str(": fix the command or log in to the secret manager"),
+                }
+            }
+            Reason::KeyringFailed { var, error } => {
+                write!(f, "{error}")?;
+                match var {
+                    Some(var) => write!(
+                        f,
+                        " and {var} is not set: run `export {var}=…` or store the key in the OS keyring"
+                    ),
+                    None => f.write_str(": store the key in the OS keyring under that entry"),
                 }
             }
         }

@@ -84,6 +84,13 @@ pub enum KeyOrigin {
         /// The program run (argv\[0\]), never its arguments.
         program: String,
     },
+    /// The OS credential store.
+    Keyring {
+        /// The entry's service.
+        service: String,
+        /// The entry's account.
+        account: String,
+    },
 }
 
 impl KeyOrigin {
@@ -99,6 +106,7 @@ impl KeyOrigin {
             KeyOrigin::Secret { secret, key } => KeySource::Secret { secret, key },
             KeyOrigin::File { path } => KeySource::File { path },
             KeyOrigin::Command { program } => KeySource::Command { program },
+            KeyOrigin::Keyring { service, account } => KeySource::Keyring { service, account },
         }
     }
 }
@@ -114,6 +122,10 @@ impl From<KeySource<'_>> for KeyOrigin {
             KeySource::File { path } => KeyOrigin::File { path: path.into() },
             KeySource::Command { program } => KeyOrigin::Command {
                 program: program.into(),
+            },
+            KeySource::Keyring { service, account } => KeyOrigin::Keyring {
+                service: service.into(),
+                account: account.into(),
             },
         }
     }

@@ -88,6 +88,13 @@ pub enum KeySource<'a> {
         /// The program run (argv\[0\]).
         program: &'a str,
     },
+    /// The OS credential store (`kind = "keyring"`).
+    Keyring {
+        /// The entry's service.
+        service: &'a str,
+        /// The entry's account.
+        account: &'a str,
+    },
 }
 
 /// What kind of place a key comes from, for machine-readable output.
@@ -102,6 +109,8 @@ pub enum KeySourceKind {
     File,
     /// A key command.
     Command,
+    /// The OS credential store.
+    Keyring,
 }
 
 impl KeySourceKind {
@@ -112,6 +121,7 @@ impl KeySourceKind {
             Self::Secret => "secret",
             Self::File => "file",
             Self::Command => "command",
+            Self::Keyring => "keyring",
         }
     }
 }
@@ -130,6 +140,7 @@ impl KeySource<'_> {
             KeySource::Secret { .. } => KeySourceKind::Secret,
             KeySource::File { .. } => KeySourceKind::File,
             KeySource::Command { .. } => KeySourceKind::Command,
+            KeySource::Keyring { .. } => KeySourceKind::Keyring,
         }
     }
 }
@@ -141,6 +152,9 @@ impl fmt::Display for KeySource<'_> {
             KeySource::Secret { secret, key } => write!(f, "secret `{secret}` key {key}"),
             KeySource::File { path } => write!(f, "file {path}"),
             KeySource::Command { program } => write!(f, "command `{program}`"),
+            KeySource::Keyring { service, account } => {
+                write!(f, "keyring service `{service}` account `{account}`")
+            }
         }
     }
 }

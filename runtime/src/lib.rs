@@ -49,7 +49,8 @@ mod store_secrets;
 
 pub use call::{CallError, Called, Executor};
 pub use config::{
-    Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, Op, Policy, Transport,
+    Alias, Backend, BackendKind, Config, Credential, CredentialKind, Hosting, KeyOutput, Op,
+    Policy, Transport,
 };
 pub use credential::SecretSource;
 pub use env::{Env, Environment, ProcessEnv};
@@ -142,7 +143,7 @@ pub mod __private {
     pub use crate::config::construct::*;
     pub use crate::{Alias, Backend, Config, Credential};
     pub use llmcfg_core::vocab::{
-        BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport,
+        BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, RetryClass, Transport,
     };
     pub use std::borrow::Cow::Borrowed;
     pub use std::option::Option::{None, Some};

@@ -132,6 +132,10 @@ fn credential(c: &model::Credential) -> Credential {
         secret: opt(c.secret.as_ref()),
         path: opt(c.path.as_ref()),
         command: Cow::Owned(command),
+        ttl: c.ttl.map(|t| t.value),
+        output: c.output.map(|o| o.value).unwrap_or_default(),
+        service: opt(c.service.as_ref()),
+        account: opt(c.account.as_ref()),
     })
 }
 

@@ -47,12 +47,6 @@ impl StoreSecrets {
         self
     }
 
-    /// The key of a command credential, through the cache (its TTL and output mode in
-    /// `spec`), and whether it is fresh or served after a failed refresh.
-    pub fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
-        self.commands.get(spec)
-    }
-
     /// Whether a usable key of `spec`'s command is cached and how fresh, without running it.
     pub fn command_state(&self, spec: &CommandSpec<'_>) -> Option<KeyFreshness> {
         self.commands.state(spec)
@@ -74,10 +68,15 @@ impl SecretSource for StoreSecrets {
         self.files.read(path)
     }
 
-    /// The credential's command with the default TTL and one-line output; a credential that
-    /// sets `ttl` or `output` goes through [`StoreSecrets::command_key`].
+    /// The command with the default TTL and one-line output, through the cache.
     fn run_command(&self, argv: &[&str]) -> Result<SecretString, SourceError> {
         self.commands.get(&CommandSpec::new(argv)).map(|c| c.key)
+    }
+
+    /// The key of a command credential through the cache (its TTL and output mode in `spec`),
+    /// and whether it is fresh or served after a failed refresh.
+    fn command_key(&self, spec: &CommandSpec<'_>) -> Result<CachedKey, SourceError> {
+        self.commands.get(spec)
     }
 }
 

@@ -13,7 +13,7 @@ use llmcfg::source::{
     CommandOutput, CommandSpec, DEFAULT_KEY_TTL, EXPIRY_MARGIN, FAILED_REFRESH_PAUSE, KeyFreshness,
     ManualKeyClock, SourceError,
 };
-use llmcfg::{Config, ExposeSecret, Resolver, StoreSecrets};
+use llmcfg::{Config, ExposeSecret, Resolver, SecretSource, StoreSecrets};
 
 /// Appends to `$0` (the counter), fails with a stderr line while `$1` exists, sleeps `$2`
 /// seconds, then prints `sk-run-N` for its N-th run.

@@ -170,3 +170,54 @@ pub(crate) fn remote_discovery_url(span: Span, host: &str) -> Diagnostic {
     .with_label("not this machine")
     .with_help("use `base_url = \"http://127.0.0.1:11434\"`, or set `allow_remote = true` if importing from that host is intended")
 }
+
+/// What is wrong with a header a backend names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderProblem {
+    /// Not an RFC 9110 token.
+    NotAName,
+    /// A header the runtime or the HTTP client sets itself.
+    Reserved,
+    /// The same header twice (names ignore case).
+    Repeated,
+    /// A control character (CR, LF, …) in the value.
+    ControlCharacter,
+}
+
+/// `invalid-header`: header `name` given in `key` (`auth_header`, `headers`).
+pub(crate) fn invalid_header(
+    span: Span,
+    key: &str,
+    name: &str,
+    problem: HeaderProblem,
+) -> Diagnostic {
+    let (message, label, help) = match problem {
+        HeaderProblem::NotAName => (
+            format!("`{name}` in `{key}` is not an HTTP header name"),
+            "letters, digits and `!#$%&'*+.^_`|~-` only".to_string(),
+            "write the header's name without spaces, colons or quotes inside, e.g. `api-key`"
+                .to_string(),
+        ),
+        HeaderProblem::Reserved => (
+            format!("`{key}` cannot set `{name}`"),
+            "the runtime sets this header itself".to_string(),
+            format!(
+                "remove `{name}`: the key goes in the kind's auth header, or in the one `auth_header` \
+                 names, and the body's headers come from the request"
+            ),
+        ),
+        HeaderProblem::Repeated => (
+            format!("`{name}` is set twice in `{key}`"),
+            "header names ignore case".to_string(),
+            format!("keep one `{name}`"),
+        ),
+        HeaderProblem::ControlCharacter => (
+            format!("the value of header `{name}` holds a control character"),
+            "a line break would start another header".to_string(),
+            "write the value on one line, without control characters".to_string(),
+        ),
+    };
+    Diagnostic::new(Code::InvalidHeader, span, message)
+        .with_label(label)
+        .with_help(help)
+}

@@ -232,6 +232,11 @@ pub(crate) fn unknown_credential_kind(word: UnknownWord<'_>) -> Diagnostic {
     word.build(Code::UnknownCredentialKind)
 }
 
+/// `unknown-key-output`.
+pub(crate) fn unknown_key_output(word: UnknownWord<'_>) -> Diagnostic {
+    word.build(Code::UnknownKeyOutput)
+}
+
 /// `unknown-policy`.
 pub(crate) fn unknown_policy(word: UnknownWord<'_>) -> Diagnostic {
     word.build(Code::UnknownPolicy)

@@ -3,10 +3,12 @@
 //! the reader reports it unknown and the declaration tests fail.
 
 use super::{
-    ALIAS_NAME, ENTRY_NAME, ENV_NAME, HOST_PORT, Key, MODEL, SECRET_NAME, Table, Text, Ty, URL,
-    Value, Words,
+    ALIAS_NAME, ENTRY_NAME, ENV_NAME, HEADER_NAME, HOST_PORT, Key, MODEL, SECRET_NAME, Table, Text,
+    Ty, URL, Value, Words,
 };
-use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, RetryClass, Transport};
+use crate::vocab::{
+    BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, RetryClass, Transport,
+};
 
 const OPS: Words = Words {
     list: || Op::words().collect(),
@@ -192,7 +194,7 @@ pub static CREDENTIAL: Table = Table {
                 list: || CredentialKind::words().collect(),
             }),
             Value::Str("env"),
-            "env: the env var, then the linked secret; file: a secret mount; command: a secret manager's CLI.",
+            "env: the env var, then the linked secret; file: a secret mount; command: a secret manager's CLI; keyring: the OS credential store.",
         ),
         key(
             "api_key_env",
@@ -216,6 +218,29 @@ pub static CREDENTIAL: Table = Table {
                 min_items: 1,
             },
             "argv of a secret manager's CLI, run without a shell (kind = \"command\").",
+        ),
+        key(
+            "ttl",
+            Ty::Duration,
+            "How long the command's key is reused before it runs again (kind = \"command\"; default 5m).",
+        ),
+        with_default(
+            "output",
+            Ty::Word(Words {
+                list: || KeyOutput::words().collect(),
+            }),
+            Value::Str("line"),
+            "What the command prints: the key on one line, or JSON with `api_key` and `expires_at` (kind = \"command\").",
+        ),
+        key(
+            "service",
+            Ty::Str(Text::NON_EMPTY),
+            "The OS credential store's service of the entry (kind = \"keyring\").",
+        ),
+        key(
+            "account",
+            Ty::Str(Text::NON_EMPTY),
+            "The OS credential store's account (user) of the entry (kind = \"keyring\").",
         ),
     ],
 };
@@ -292,6 +317,19 @@ pub static BACKEND: Table = Table {
             PRIORITY,
             Value::Int(0),
             "Tier for the priority policy (highest first).",
+        ),
+        key(
+            "auth_header",
+            Ty::Str(Text::matching(HEADER_NAME)),
+            "The header the key is sent in, as the raw key (`api-key` for Azure-style gateways); the kind's own scheme when omitted.",
+        ),
+        key(
+            "headers",
+            Ty::StrMap {
+                key: Text::matching(HEADER_NAME),
+                value: Text::ANY,
+            },
+            "Static, non-secret headers sent on every request, e.g. `{ \"OpenAI-Organization\" = \"org-…\" }`.",
         ),
         TIMEOUT,
         CONNECT_TIMEOUT,

@@ -21,7 +21,7 @@ fn sample(key: &Key) -> String {
         Ty::Duration => "\"30s\"".to_string(),
         Ty::Strs { .. } => "[\"x\"]".to_string(),
         Ty::Tables(_) => "[]".to_string(),
-        Ty::Table(_) | Ty::Entries(_) => "{}".to_string(),
+        Ty::Table(_) | Ty::Entries(_) | Ty::StrMap { .. } => "{}".to_string(),
     }
 }
 

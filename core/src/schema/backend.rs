@@ -4,7 +4,7 @@
 
 use toml::de::DeTable;
 
-use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, calls, check_entry_name};
+use super::{BACKEND_KINDS, HOSTINGS, OPS, TRANSPORTS, calls, check_entry_name, headers};
 use crate::diagnostic::Span;
 use crate::diags;
 use crate::keys;
@@ -38,10 +38,14 @@ struct Read {
     transports: Option<Vec<Spanned<Transport>>>,
     weight: u32,
     priority: i32,
+    auth_header: Option<Spanned<String>>,
+    headers: Vec<(Spanned<String>, Spanned<String>)>,
     calls: CallSettings,
 }
 
 fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
+    let auth_header = headers::read_auth_header(r, f);
+    let headers = headers::read_headers(r, f, auth_header.as_ref().map(Spanned::as_str));
     Read {
         name: f.string(r, "name"),
         kind: f.word(r, "kind", BACKEND_KINDS),
@@ -55,6 +59,8 @@ fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
         // In range: the reader checked the declared bounds.
         weight: f.integer_or_default(r, "weight") as u32,
         priority: f.integer_or_default(r, "priority") as i32,
+        auth_header,
+        headers,
         calls: calls::read_settings(r, f),
     }
 }
@@ -155,6 +161,8 @@ fn complete(
         transports,
         weight: read.weight,
         priority: read.priority,
+        auth_header: read.auth_header,
+        headers: read.headers,
         calls: read.calls,
     }
 }

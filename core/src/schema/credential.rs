@@ -1,9 +1,10 @@
 //! `[[llm.credentials]]`: each credential's keys read, its names checked, and the keys its kind
-//! requires or forbids (`path` for `file`, `command` for `command`, `secret` for `env`).
+//! requires or forbids (`path` for `file`; `command`, `ttl`, `output` for `command`; `secret` for
+//! `env`; `service`, `account` for `keyring`).
 
 use toml::de::DeTable;
 
-use super::{CREDENTIAL_KINDS, check_entry_name, check_secret_name};
+use super::{CREDENTIAL_KINDS, KEY_OUTPUTS, check_entry_name, check_secret_name};
 use crate::diagnostic::Span;
 use crate::diags;
 use crate::keys;
@@ -51,6 +52,10 @@ pub(super) fn read_credential(
         let argv: Vec<String> = argv.into_iter().map(|a| a.value).collect();
         Some(Spanned::new(argv, value.span()))
     });
+    let ttl = f.duration(r, "ttl");
+    let output = f.word(r, "output", KEY_OUTPUTS);
+    let service = f.string(r, "service");
+    let account = f.string(r, "account");
     let place = format!("a `[[{}.credentials]]` entry", r.table);
     f.finalize(r, &place);
     let Some(name) = name else {
@@ -80,6 +85,10 @@ pub(super) fn read_credential(
         secret,
         path,
         command,
+        ttl,
+        output,
+        service,
+        account,
     };
     kind_rules(r, &credential, kind, env_written);
     Some(credential)
@@ -106,10 +115,14 @@ fn kind_rules(r: &mut Reader, c: &Credential, kind: Kind, env_written: bool) {
         CredentialKind::Command if c.command.is_none() => {
             Some(("command", "[\"pass\", \"show\", \"llm/openai\"]"))
         }
+        CredentialKind::Keyring if c.service.is_none() => Some(("service", "\"llmcfg\"")),
         _ => None,
     };
     if let Some((key, example)) = missing {
         r.push(diags::missing_field(c.span, &what, key, example));
+    }
+    if !kind.unknown && kind.value == CredentialKind::Keyring && c.account.is_none() {
+        r.push(diags::missing_field(c.span, &what, "account", "\"openai\""));
     }
     let kind_word = (kind.value.as_str(), kind.span);
     let written = [
@@ -128,6 +141,18 @@ fn kind_rules(r: &mut Reader, c: &Credential, kind: Kind, env_written: bool) {
             CredentialKind::Env,
             c.secret.as_ref().map(|p| p.span),
         ),
+        ("ttl", CredentialKind::Command, c.ttl.map(|t| t.span)),
+        ("output", CredentialKind::Command, c.output.map(|o| o.span)),
+        (
+            "service",
+            CredentialKind::Keyring,
+            c.service.as_ref().map(|s| s.span),
+        ),
+        (
+            "account",
+            CredentialKind::Keyring,
+            c.account.as_ref().map(|s| s.span),
+        ),
     ];
     for (key, owner, at) in written {
         if let Some(at) = at.filter(|_| !kind.unknown && kind.value != owner) {
@@ -143,5 +168,64 @@ fn kind_rules(r: &mut Reader, c: &Credential, kind: Kind, env_written: bool) {
         && (argv.value.is_empty() || argv.value.iter().any(String::is_empty))
     {
         r.push(diags::invalid_command(argv.span, &what));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vocab::KeyOutput;
+    use crate::{Code, Options, check};
+    use std::time::Duration;
+
+    fn codes(credential: &str) -> Vec<Code> {
+        let text = format!("[[llm.credentials]]\nname = \"c\"\n{credential}\n");
+        check("t.toml", &text, &Options::default())
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| *c != Code::UnusedCredential)
+            .collect()
+    }
+
+    #[test]
+    fn command_ttl_and_output_and_keyring_entries_are_read() {
+        let text = "[[llm.credentials]]\nname = \"v\"\nkind = \"command\"\ncommand = [\"vault\"]\n\
+                    ttl = \"10m\"\noutput = \"json\"\n\
+                    [[llm.credentials]]\nname = \"k\"\nkind = \"keyring\"\nservice = \"llmcfg\"\n\
+                    account = \"openai\"\n";
+        let report = check("t.toml", text, &Options::default());
+        let c = &report.config.credentials;
+        assert_eq!(c[0].ttl.map(|t| t.value), Some(Duration::from_secs(600)));
+        assert_eq!(c[0].output.map(|o| o.value), Some(KeyOutput::Json));
+        assert_eq!(c[1].service.as_ref().map(|s| s.as_str()), Some("llmcfg"));
+        assert_eq!(c[1].account.as_ref().map(|s| s.as_str()), Some("openai"));
+    }
+
+    #[test]
+    fn each_kind_requires_its_keys_and_refuses_the_others() {
+        assert_eq!(
+            codes("kind = \"keyring\"\naccount = \"a\""),
+            [Code::MissingField]
+        );
+        assert_eq!(
+            codes("kind = \"keyring\"\nservice = \"s\""),
+            [Code::MissingField]
+        );
+        assert_eq!(
+            codes("api_key_env = \"K\"\nttl = \"1m\"\noutput = \"line\""),
+            [Code::FieldKindMismatch, Code::FieldKindMismatch]
+        );
+        assert_eq!(
+            codes("kind = \"command\"\ncommand = [\"x\"]\nservice = \"s\""),
+            [Code::FieldKindMismatch]
+        );
+        assert_eq!(
+            codes("kind = \"command\"\ncommand = [\"x\"]\noutput = \"yaml\""),
+            [Code::UnknownKeyOutput]
+        );
+        assert_eq!(
+            codes("kind = \"command\"\ncommand = [\"x\"]\nttl = \"0s\""),
+            [Code::InvalidDuration]
+        );
     }
 }

@@ -315,6 +315,10 @@ impl Cred {
             secret: os(self.secret.as_deref()),
             path: os(self.path.as_deref()),
             command: Cow::Owned(self.command.iter().map(|a| s(a)).collect()),
+            ttl: None,
+            output: llmcfg::KeyOutput::Line,
+            service: None,
+            account: None,
         })
     }
 }

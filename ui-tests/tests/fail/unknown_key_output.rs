@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/unknown_key_output.toml");
+
+fn main() {}
