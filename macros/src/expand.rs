@@ -343,11 +343,17 @@ impl Gen<'_> {
             );
             let (weight, priority) = (b.weight, b.priority);
             let calls = call_layer(&lb.calls);
+            let auth_header = opt_string(b.auth_header.as_ref().map(|s| s.as_str()));
+            let headers = list(b.headers.iter().map(|(n, v)| {
+                let (n, v) = (string(&n.value), string(&v.value));
+                quote!((#n, #v))
+            }));
             quote!(__backend(__BackendParts {
                 name: #name, kind: #kind, base_url: #url, credential_ref: #credential_ref,
                 credential: #credential, hosting: #hosting, model: #model, provider: #provider,
                 ops: #ops, features: #features, transports: #transports, weight: #weight,
-                priority: #priority, calls: #calls,
+                priority: #priority, auth_header: #auth_header, headers: #headers,
+                calls: #calls,
             }))
         });
         let consts = self.constants(

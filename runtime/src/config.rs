@@ -219,6 +219,15 @@ impl Backend {
     pub fn call_overrides(&self) -> &CallOverrides {
         &self.0.calls
     }
+    /// `auth_header`: the header the raw key is sent in (`api-key`), instead of the kind's
+    /// own scheme (`Authorization: Bearer`, `x-api-key`).
+    pub fn auth_header(&self) -> Option<&str> {
+        self.0.auth_header.as_deref()
+    }
+    /// `headers`: static, non-secret headers (name, value) sent on every request.
+    pub fn headers(&self) -> &[(Str, Str)] {
+        &self.0.headers
+    }
     /// The weight used by the `weighted_random` and `priority` policies.
     pub fn weight(&self) -> u32 {
         self.0.weight
@@ -337,6 +346,10 @@ pub(crate) mod construct {
         pub transports: List<Transport>,
         pub weight: u32,
         pub priority: i32,
+        /// `auth_header`: the header the raw key is sent in, instead of the kind's scheme.
+        pub auth_header: Option<Str>,
+        /// `headers`: static headers (name, value) sent on every request.
+        pub headers: List<(Str, Str)>,
         /// The backend's layer of call settings (`timeout`, …), below the alias's.
         pub calls: CallOverrides,
     }

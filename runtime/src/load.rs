@@ -155,6 +155,13 @@ fn backend(lb: &LoweredBackend<'_>) -> Backend {
         transports: Cow::Owned(b.transports.iter().map(|t| t.value).collect()),
         weight: b.weight,
         priority: b.priority,
+        auth_header: opt(b.auth_header.as_ref()),
+        headers: Cow::Owned(
+            b.headers
+                .iter()
+                .map(|(n, v)| (owned(&n.value), owned(&v.value)))
+                .collect(),
+        ),
         calls: overrides(&lb.calls),
     })
 }

@@ -1,6 +1,7 @@
 //! What a caller asks for ([`Request`]) and what resolution gives back ([`Resolved`]: the model,
 //! how it was chosen, the [`Endpoint`] and the key).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use llmcfg_core::vocab::Provider;
@@ -173,6 +174,14 @@ impl<'a> Endpoint<'a> {
             Endpoint::Configured(b) => Some(b),
             Endpoint::Builtin(_) => None,
         }
+    }
+    /// The header the raw key goes in when the backend sets `auth_header`.
+    pub fn auth_header(&self) -> Option<&'a str> {
+        self.backend().and_then(Backend::auth_header)
+    }
+    /// The backend's static headers; none for a built-in endpoint.
+    pub fn headers(&self) -> &'a [(Cow<'static, str>, Cow<'static, str>)] {
+        self.backend().map_or(&[], Backend::headers)
     }
     /// Whether this is a provider's built-in endpoint.
     pub fn is_builtin(&self) -> bool {

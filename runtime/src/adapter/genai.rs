@@ -80,8 +80,18 @@ fn adapter_kind(to: &(impl Destination + ?Sized)) -> Result<AdapterKind, Adapter
 
 /// Where genai sends a call for the destination: its base URL (genai appends its paths to a
 /// `/`-terminated one), its key and its model name under the adapter of its kind.
+///
+/// genai sends the key in its adapter's own header and has no per-target headers, so a backend
+/// that sets `auth_header` or `headers` is refused ([`AdapterError::HeadersUnsupported`])
+/// rather than called without them.
 pub fn service_target(to: &(impl Destination + ?Sized)) -> Result<ServiceTarget, AdapterError> {
     let kind = adapter_kind(to)?;
+    if to.auth_header().is_some() || !to.headers().is_empty() {
+        return Err(AdapterError::HeadersUnsupported {
+            backend: to.backend().to_string(),
+            client: "genai",
+        });
+    }
     let base_url = format!("{}/", to.base_url().trim_end_matches('/'));
     let auth = match to.api_key() {
         Some(key) => AuthData::from_single(key.expose_secret()),

@@ -56,6 +56,7 @@ pub mod sse;
 #[cfg(any(feature = "reqwest", feature = "tokio"))]
 pub mod stream;
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::call::{Classify, Failure, FailureClass, Target};
@@ -136,6 +137,27 @@ pub enum AdapterError {
         backend: String,
         /// Its kind.
         kind: BackendKind,
+    },
+    /// A static header of the backend is not a valid HTTP header (a config built in code; the
+    /// file's are checked by `invalid-header`).
+    #[error(
+        "backend `{backend}`'s header `{header}` is not a valid HTTP header; fix it in `headers`"
+    )]
+    BadHeader {
+        /// The backend.
+        backend: String,
+        /// The header's name.
+        header: String,
+    },
+    /// The client cannot send the backend's `auth_header` or `headers`.
+    #[error(
+        "backend `{backend}` sets `auth_header` or `headers`, which the {client} adapter cannot          send; call it through the reqwest or async-openai adapter"
+    )]
+    HeadersUnsupported {
+        /// The backend.
+        backend: String,
+        /// The client (`genai`).
+        client: &'static str,
     },
     /// The client speaks another protocol than the backend's kind.
     #[error(
@@ -229,6 +251,14 @@ pub trait Destination {
     fn timeout(&self) -> Option<Duration> {
         None
     }
+    /// The backend's `auth_header`: the header the raw key goes in instead of the kind's.
+    fn auth_header(&self) -> Option<&str> {
+        None
+    }
+    /// The backend's static headers (name, value).
+    fn headers(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        &[]
+    }
     /// The route of this destination's op (default `chat_completions`).
     fn route(&self) -> Result<Route, AdapterError> {
         let op = self.op().unwrap_or(Op::ChatCompletions);
@@ -262,6 +292,12 @@ impl Destination for Target<'_> {
     fn timeout(&self) -> Option<Duration> {
         Some(Target::timeout(self))
     }
+    fn auth_header(&self) -> Option<&str> {
+        Target::auth_header(self)
+    }
+    fn headers(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        Target::headers(self)
+    }
 }
 
 impl Destination for Resolved<'_> {
@@ -279,6 +315,12 @@ impl Destination for Resolved<'_> {
     }
     fn model_name(&self) -> &str {
         Resolved::model_name(self)
+    }
+    fn auth_header(&self) -> Option<&str> {
+        self.endpoint().auth_header()
+    }
+    fn headers(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        self.endpoint().headers()
     }
 }
 
@@ -303,6 +345,12 @@ impl<D: Destination + ?Sized> Destination for &D {
     }
     fn timeout(&self) -> Option<Duration> {
         (**self).timeout()
+    }
+    fn auth_header(&self) -> Option<&str> {
+        (**self).auth_header()
+    }
+    fn headers(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        (**self).headers()
     }
 }
 
@@ -339,6 +387,12 @@ impl<D: Destination + ?Sized> Destination for ForOp<'_, D> {
     }
     fn timeout(&self) -> Option<Duration> {
         self.to.timeout()
+    }
+    fn auth_header(&self) -> Option<&str> {
+        self.to.auth_header()
+    }
+    fn headers(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        self.to.headers()
     }
 }
 

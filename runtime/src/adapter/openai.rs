@@ -84,7 +84,7 @@ use async_openai::error::OpenAIError;
 use async_openai::middleware::{HttpRequestFactory, ReqwestService};
 use async_openai::types::chat::{CreateChatCompletionResponse, CreateChatCompletionStreamResponse};
 use async_openai::types::embeddings::CreateEmbeddingResponse;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 
 use super::{AdapterError, Destination};
 use crate::BackendKind;
@@ -112,11 +112,44 @@ pub fn config(to: &(impl Destination + ?Sized)) -> Result<OpenAIConfig, AdapterE
             backend: to.backend().to_string(),
         });
     }
-    Ok(OpenAIConfig::new()
+    let mut config = OpenAIConfig::new()
         .with_api_base(to.base_url().trim_end_matches('/'))
         .with_api_key(key)
         .with_org_id("")
-        .with_project_id(""))
+        .with_project_id("");
+    let bad = |header: &str| AdapterError::BadHeader {
+        backend: to.backend().to_string(),
+        header: header.to_string(),
+    };
+    for (name, value) in to.headers() {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad(name))?;
+        config = config.with_header(name.clone(), &**value).map_err(|_| bad(name.as_str()))?;
+    }
+    // The key also goes in the backend's `auth_header`; async-openai always sends it as a
+    // bearer token too, to the same host.
+    if let (Some(name), Some(key)) = (to.auth_header(), to.api_key()) {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad(name))?;
+        let value = Sensitive(key.expose_secret());
+        config = config
+            .with_header(header, value)
+            .map_err(|_| AdapterError::KeyNotAHeader {
+                backend: to.backend().to_string(),
+            })?;
+    }
+    Ok(config)
+}
+
+/// A key on its way into a header, marked sensitive so that `Debug` of the config (its
+/// `HeaderMap`) shows `Sensitive` instead of the key.
+struct Sensitive<'k>(&'k str);
+
+impl TryFrom<Sensitive<'_>> for HeaderValue {
+    type Error = reqwest::header::InvalidHeaderValue;
+    fn try_from(key: Sensitive<'_>) -> Result<Self, Self::Error> {
+        let mut value = HeaderValue::from_str(key.0)?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 /// An [`AdapterError`] inside async-openai's error ([`OpenAIError::Boxed`]), so one `?` serves

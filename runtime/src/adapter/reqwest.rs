@@ -78,19 +78,37 @@ pub async fn send_json(
     serde_json::from_slice(&bytes).map_err(Error::Json)
 }
 
-/// Adds the auth headers of the destination's kind. A key is marked sensitive, so `reqwest`
-/// never shows it in `Debug`.
+/// Adds the backend's static headers, then the auth headers: the raw key in its
+/// `auth_header`, else its kind's scheme. A key is marked sensitive, so `reqwest` never shows
+/// it in `Debug`.
 pub(crate) fn authorized(
-    request: RequestBuilder,
+    mut request: RequestBuilder,
     to: &(impl Destination + ?Sized),
 ) -> Result<RequestBuilder, AdapterError> {
+    for (name, value) in to.headers() {
+        // Checked by the config's rules (`invalid-header`); a config built in code may hold
+        // anything, so a header that is none is refused here rather than sent half.
+        let header = HeaderValue::from_str(value).map_err(|_| AdapterError::BadHeader {
+            backend: to.backend().to_string(),
+            header: name.to_string(),
+        })?;
+        request = request.header(&**name, header);
+    }
     let scheme = AuthScheme::of(to.kind());
-    let Some(key) = to.api_key().filter(|_| scheme != AuthScheme::None) else {
+    // A kind that sends no key (Ollama) sends one when the backend names its header: a proxy
+    // in front of it may want one.
+    let sends = scheme != AuthScheme::None || to.auth_header().is_some();
+    let Some(key) = to.api_key().filter(|_| sends) else {
         return Ok(request);
     };
     let not_a_header = || AdapterError::KeyNotAHeader {
         backend: to.backend().to_string(),
     };
+    if let Some(name) = to.auth_header() {
+        let mut value = HeaderValue::from_str(key.expose_secret()).map_err(|_| not_a_header())?;
+        value.set_sensitive(true);
+        return Ok(request.header(name, value));
+    }
     Ok(match scheme {
         AuthScheme::XApiKey => {
             let mut value =

@@ -16,6 +16,9 @@ pub enum AuthScheme {
     XApiKey,
     /// No key is sent (Ollama, the stub).
     None,
+    /// The raw key in the header the backend's `auth_header` names
+    /// ([`Target::auth_header`]).
+    Header,
 }
 
 impl AuthScheme {
@@ -60,9 +63,20 @@ impl<'a> Target<'a> {
     pub fn api_key(&self) -> Option<&ApiKey> {
         self.key.as_ref()
     }
-    /// How the backend expects the key.
+    /// How the backend expects the key: its `auth_header`, else its kind's scheme.
     pub fn auth(&self) -> AuthScheme {
-        AuthScheme::of(self.endpoint.kind())
+        match self.endpoint.auth_header() {
+            Some(_) => AuthScheme::Header,
+            None => AuthScheme::of(self.endpoint.kind()),
+        }
+    }
+    /// The header the raw key goes in, when the backend sets `auth_header`.
+    pub fn auth_header(&self) -> Option<&'a str> {
+        self.endpoint.auth_header()
+    }
+    /// The backend's static headers (name, value), to send on every request.
+    pub fn headers(&self) -> &'a [(std::borrow::Cow<'static, str>, std::borrow::Cow<'static, str>)] {
+        self.endpoint.headers()
     }
     /// The backend's protocol.
     pub fn kind(&self) -> BackendKind {

@@ -265,6 +265,8 @@ impl Cfg {
             transports: Cow::Owned(b.transports.clone()),
             weight: b.weight,
             priority: b.priority,
+            auth_header: None,
+            headers: Cow::Borrowed(&[]),
             calls: p::CallOverrides {
                 timeout: b.timeout,
                 ..p::CallOverrides::NONE
