@@ -47,7 +47,10 @@ fast = "openai/m1"
 
 fn resolver(config: &'static Config) -> &'static Resolver<'static> {
     let env = BTreeMap::from([("GW_KEY".to_string(), CANARY.to_string())]);
-    let r = Resolver::builder(config).env(env).build().expect("resolver");
+    let r = Resolver::builder(config)
+        .env(env)
+        .build()
+        .expect("resolver");
     Box::leak(Box::new(r))
 }
 
@@ -86,7 +89,11 @@ async fn the_reqwest_adapter_sends_the_key_in_auth_header_and_the_static_headers
         .call("fast", |t| {
             assert_eq!(t.auth(), AuthScheme::Header);
             assert_eq!(t.auth_header(), Some("api-key"));
-            send_json(&client, t, json!({"messages": [{"role": "user", "content": "hi"}]}))
+            send_json(
+                &client,
+                t,
+                json!({"messages": [{"role": "user", "content": "hi"}]}),
+            )
         })
         .await
         .expect("the gateway answers");
@@ -116,7 +123,11 @@ async fn async_openais_config_carries_them_and_hides_the_key() {
         .messages([message.into()])
         .build()
         .expect("request");
-    let answer = client.chat().create(request).await.expect("the gateway answers");
+    let answer = client
+        .chat()
+        .create(request)
+        .await
+        .expect("the gateway answers");
     assert_eq!(answer.model, "m1-2025");
 }
 

@@ -123,7 +123,9 @@ pub fn config(to: &(impl Destination + ?Sized)) -> Result<OpenAIConfig, AdapterE
     };
     for (name, value) in to.headers() {
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad(name))?;
-        config = config.with_header(name.clone(), &**value).map_err(|_| bad(name.as_str()))?;
+        config = config
+            .with_header(name.clone(), &**value)
+            .map_err(|_| bad(name.as_str()))?;
     }
     // The key also goes in the backend's `auth_header`; async-openai always sends it as a
     // bearer token too, to the same host.

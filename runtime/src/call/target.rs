@@ -75,7 +75,12 @@ impl<'a> Target<'a> {
         self.endpoint.auth_header()
     }
     /// The backend's static headers (name, value), to send on every request.
-    pub fn headers(&self) -> &'a [(std::borrow::Cow<'static, str>, std::borrow::Cow<'static, str>)] {
+    pub fn headers(
+        &self,
+    ) -> &'a [(
+        std::borrow::Cow<'static, str>,
+        std::borrow::Cow<'static, str>,
+    )] {
         self.endpoint.headers()
     }
     /// The backend's protocol.

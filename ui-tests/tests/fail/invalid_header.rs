@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/invalid_header.toml");
+
+fn main() {}
