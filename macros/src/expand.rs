@@ -537,13 +537,24 @@ fn module(
 ) -> TokenStream {
     let name = Ident::new(name, Span::call_site());
     let prelude = prelude();
+    // One `const` item per entry, and `ALL` a list of their names: each entry's literal (with
+    // its nested borrows) is its own small body for the compiler, instead of all of them in
+    // one initializer whose analysis grows faster than the number of entries.
+    let (items, names): (Vec<TokenStream>, Vec<Ident>) = values
+        .enumerate()
+        .map(|(i, value)| {
+            let item = format_ident!("__E{}", i);
+            (quote!(const #item: #ty = #value;), item)
+        })
+        .unzip();
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod #name {
             #prelude
+            #(#items)*
             #[doc = #all_doc]
-            pub static ALL: &[#ty] = &[#(#values),*];
+            pub static ALL: &[#ty] = &[#(#names),*];
             #(#consts)*
         }
     }

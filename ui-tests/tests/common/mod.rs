@@ -84,6 +84,22 @@ impl Probe {
         out
     }
 
+    /// `cargo build` with the address space of cargo and every rustc it runs capped at
+    /// `cap_kib` (`ulimit -v`): a build that needs more fails instead of swapping the machine.
+    #[cfg(unix)]
+    pub(crate) fn build_capped(&self, cap_kib: u64) -> Output {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {cap_kib} && exec \"$0\" build"))
+            .arg(cargo)
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env("CARGO_TERM_COLOR", "never")
+            .output()
+            .unwrap_or_else(|e| panic!("running cargo: {e}"))
+    }
+
     /// Whether the last build's output shows this crate being compiled.
     pub(crate) fn compiled(&self, out: &Output) -> bool {
         String::from_utf8_lossy(&out.stderr).contains(&format!("Compiling {} ", self.name))
