@@ -80,5 +80,5 @@ done
 
 if [ "${1:-}" != "--no-criterion" ]; then
   unset CARGO_TARGET_DIR
-  cargo bench -p llmcfg-macros --bench expand 2>&1 | grep -E "^include_llm_config|time:"
+  cargo bench -p llmcfg-core --features codegen --bench expand 2>&1 | grep -E "^include_llm_config|time:"
 fi

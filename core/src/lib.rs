@@ -27,6 +27,8 @@ pub mod vocab;
 
 #[cfg(feature = "rules")]
 mod code;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 #[cfg(feature = "rules")]
 mod diagnostic;
 #[cfg(feature = "rules")]

@@ -16,7 +16,6 @@
 //! ```
 
 mod args;
-mod expand;
 mod load;
 mod report;
 mod unescape;
@@ -46,7 +45,7 @@ fn include(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     };
     let report = llmcfg_core::check(&file.name, &file.text, &options);
     let mut out = report::diagnostics(&report, span, args.deny_warnings);
-    out.extend(expand::items(&report.config, &report.source));
+    out.extend(llmcfg_core::codegen::items(&report.config, &report.source));
     out.extend(load::dependency(&file, span));
     out
 }

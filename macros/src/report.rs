@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 /// uses `CONFIG` does not add errors of its own.
 pub(crate) fn argument_error(error: &crate::args::ArgError) -> TokenStream {
     let mut out = error.to_compile_error();
-    out.extend(crate::expand::items(
+    out.extend(llmcfg_core::codegen::items(
         &llmcfg_core::LlmConfig::default(),
         &SourceFile::new("", ""),
     ));

@@ -1,21 +1,22 @@
-//! Code generation: the `CONFIG` static and the `aliases`, `backends`, `credentials` and `env`
-//! modules, built from `&'static` data through `::llmcfg::__private`.
-//!
-//! Depends only on `llmcfg-core`, `quote` and `proc-macro2` so the benchmark can include it.
+//! Code generation (feature `codegen`): what `include_llm_config!` expands to — the `CONFIG`
+//! static and the `aliases`, `backends`, `credentials` and `env` modules, built from `&'static`
+//! data through `::llmcfg::__private`. A library, as `sqlx-macros-core` is for sqlx, so it is
+//! unit-tested and benchmarked (`benches/expand.rs`) like the rest of the pipeline; the
+//! proc-macro crate parses its arguments, reads the file and calls [`items`].
 
 use std::collections::{HashMap, HashSet};
 
-use llmcfg_core::SourceFile;
-use llmcfg_core::lower::{self, CallLayer, Lowered, LoweredAlias, LoweredBackend};
-use llmcfg_core::model::{Credential, LlmConfig};
-use llmcfg_core::vocab::{self, CredentialKind};
+use crate::SourceFile;
+use crate::lower::{self, CallLayer, Lowered, LoweredAlias, LoweredBackend};
+use crate::model::{Credential, LlmConfig};
+use crate::vocab::{self, CredentialKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// Every generated item. Also used for a config with errors (best effort: every name that was
 /// read gets its constant, so user code sees the real error rather than unresolved names) and
 /// for bad arguments (an empty config).
-pub(crate) fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
+pub fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
     let g = Gen::new(config, source);
     let credentials = g.credentials();
     let backends = g.backends();
@@ -563,7 +564,7 @@ fn module(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use llmcfg_core::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+    use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
 
     /// Every vocabulary value's `ident()` is what `word` hands to `Ident::new`, which panics
     /// inside rustc on anything but an identifier.
@@ -598,7 +599,7 @@ mod tests {
     #[test]
     fn aliases_are_emitted_sorted_with_their_positions() {
         let text = "[llm]\n[llm.aliases]\nzeta = \"openai/gpt-4o\"\nalpha = \"ollama/llama3\"\n";
-        let report = llmcfg_core::check("llm.toml", text, &llmcfg_core::Options::default());
+        let report = crate::check("llm.toml", text, &crate::Options::default());
         assert!(!report.has_errors(), "{:?}", report.diagnostics);
         let code = items(&report.config, &report.source).to_string();
         // The fields of the alias named `name`: from its name to the end of its struct literal.
