@@ -119,11 +119,18 @@ fn call_layer(layer: &CallLayer) -> TokenStream {
         ("allowed_fails", count(layer.allowed_fails)),
         ("cooldown", duration(layer.cooldown)),
     ];
-    let set = fields.into_iter().filter_map(|(name, value)| {
-        let name = format_ident!("{}", name);
-        value.map(|v| quote!(#name: #v,))
-    });
-    quote!(__CallOverrides { #(#set)* ..__CallOverrides::NONE })
+    let count = fields.len();
+    let set: Vec<TokenStream> = fields
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let name = format_ident!("{}", name);
+            value.map(|v| quote!(#name: #v,))
+        })
+        .collect();
+    // `..NONE` only when something is left to fill: with every field set it is a needless
+    // update that clippy reports in the user's crate.
+    let rest = (set.len() < count).then(|| quote!(..__CallOverrides::NONE));
+    quote!(__CallOverrides { #(#set)* #rest })
 }
 
 /// `Borrowed("…")`.

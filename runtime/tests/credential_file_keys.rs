@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use llmcfg::source::{ManualKeyClock, SourceError};
 use llmcfg::{
-    Config, ExposeSecret, KeySource, Reason, ResolveError, Resolver, SecretMap, SecretSource,
-    SecretSourceError, SecretString, StoreSecrets,
+    Config, KeySource, Reason, ResolveError, Resolver, SecretMap, SecretSource, SecretSourceError,
+    SecretString, StoreSecrets,
 };
 
 /// Counts its runs in `$0` and prints `sk-run-<n>`.

@@ -134,6 +134,15 @@ fn fallbacks(
     }
 }
 
+/// One alias on the walk's path: its edges (fallback alias, span of the fallback), the next
+/// edge to follow, and the span of the edge that led here.
+struct Step {
+    alias: usize,
+    out: Vec<(usize, Span)>,
+    next: usize,
+    via: Span,
+}
+
 /// Every cycle of the fallback graph (self-edges are `fallback-self`), found by one
 /// depth-first walk with an explicit stack so a long chain cannot overflow the thread's; each
 /// cycle is reported once, at the edge that closes it, with every edge shown.
@@ -158,21 +167,30 @@ fn cycles(config: &LlmConfig, by_name: &HashMap<&str, usize>, sink: &mut Sink) {
         if mark[root] != Mark::New {
             continue;
         }
-        // (alias, its edges, the next edge to follow, the span of the edge that led here)
-        let mut path: Vec<(usize, Vec<(usize, Span)>, usize, Span)> = Vec::new();
+        let mut path: Vec<Step> = Vec::new();
         mark[root] = Mark::OnPath;
-        path.push((root, edges(root), 0, Span::default()));
-        while let Some((node, out, next, _)) = path.last_mut() {
-            let Some(&(to, span)) = out.get(*next) else {
-                mark[*node] = Mark::Done;
+        path.push(Step {
+            alias: root,
+            out: edges(root),
+            next: 0,
+            via: Span::default(),
+        });
+        while let Some(step) = path.last_mut() {
+            let Some(&(to, span)) = step.out.get(step.next) else {
+                mark[step.alias] = Mark::Done;
                 path.pop();
                 continue;
             };
-            *next += 1;
+            step.next += 1;
             match mark[to] {
                 Mark::New => {
                     mark[to] = Mark::OnPath;
-                    path.push((to, edges(to), 0, span));
+                    path.push(Step {
+                        alias: to,
+                        out: edges(to),
+                        next: 0,
+                        via: span,
+                    });
                 }
                 Mark::OnPath => report_cycle(config, &path, (to, span), sink),
                 Mark::Done => {}
@@ -182,13 +200,8 @@ fn cycles(config: &LlmConfig, by_name: &HashMap<&str, usize>, sink: &mut Sink) {
 }
 
 /// The cycle from `to` along `path` back to `to`, closed by the edge at `closing`.
-fn report_cycle(
-    config: &LlmConfig,
-    path: &[(usize, Vec<(usize, Span)>, usize, Span)],
-    (to, closing): (usize, Span),
-    sink: &mut Sink,
-) {
-    let Some(start) = path.iter().position(|(n, ..)| *n == to) else {
+fn report_cycle(config: &LlmConfig, path: &[Step], (to, closing): (usize, Span), sink: &mut Sink) {
+    let Some(start) = path.iter().position(|s| s.alias == to) else {
         return;
     };
     let name = |i: usize| config.aliases[i].name.as_str();
@@ -196,12 +209,12 @@ fn report_cycle(
     let mut edges: Vec<Edge<'_>> = on_path
         .windows(2)
         .map(|w| Edge {
-            span: w[1].3,
-            from: name(w[0].0),
-            to: name(w[1].0),
+            span: w[1].via,
+            from: name(w[0].alias),
+            to: name(w[1].alias),
         })
         .collect();
-    let last = on_path.last().map_or(to, |(n, ..)| *n);
+    let last = on_path.last().map_or(to, |s| s.alias);
     edges.push(Edge {
         span: closing,
         from: name(last),
