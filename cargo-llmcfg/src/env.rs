@@ -93,10 +93,11 @@ pub(crate) fn references(report: &Report) -> BTreeMap<String, Vec<String>> {
     let config: &LlmConfig = &report.config;
     let mut vars: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in &config.credentials {
-        if let Some(env) = &c.api_key_env {
+        let pool = if c.is_pool() { ", key pool" } else { "" };
+        for env in &c.api_key_env {
             let at = report.source.location(env.span.start);
             vars.entry(env.value.clone()).or_default().push(format!(
-                "{}:{}:{} (credential `{}`)",
+                "{}:{}:{} (credential `{}`{pool})",
                 report.source.name(),
                 at.line,
                 at.column,

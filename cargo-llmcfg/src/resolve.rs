@@ -9,8 +9,9 @@ use std::sync::{Mutex, PoisonError};
 use clap::Args;
 use llmcfg::source::{CachedKey, CommandSpec, SourceError};
 use llmcfg::{
-    Candidate, Explanation, KeyOrigin, KeySource, Op, Request, ResolveError, Resolved, Resolver,
-    SecretMap, SecretSource, SecretSourceError, SecretString, Status, StoreSecrets,
+    Candidate, Explanation, KeyOrigin, KeySource, KeyState, Op, PoolKey, Request, ResolveError,
+    Resolved, Resolver, SecretMap, SecretSource, SecretSourceError, SecretString, Status,
+    StoreSecrets,
 };
 use serde_json::{Value, json};
 
@@ -189,7 +190,19 @@ fn candidate_json(c: &Candidate) -> Value {
         "key_source": key,
         "key_source_kind": key.as_ref().map(source_kind),
         "reason": reason,
+        "key_pool": c.keys.iter().map(pool_key_json).collect::<Vec<_>>(),
     })
+}
+
+/// One key of a key pool: its variable and state, never its value.
+fn pool_key_json(k: &PoolKey) -> Value {
+    let (state, source, reason) = match &k.state {
+        KeyState::Ready(origin) => ("ready", Some(origin.to_string()), None),
+        KeyState::CoolingDown { origin, .. } => ("cooling_down", Some(origin.to_string()), None),
+        KeyState::Unavailable(r) => ("unavailable", None, Some(r.to_string())),
+        _ => ("unknown", None, None),
+    };
+    json!({ "var": k.var, "state": state, "key_source": source, "reason": reason })
 }
 
 /// The `-o json` document of a decision, failed or not.
@@ -312,6 +325,9 @@ fn print_human(explanation: &Explanation, chosen: &Result<Resolved<'_>, ResolveE
             Status::Filtered(reason) => {
                 println!("  filtered  {label}: {}", escape_line(&reason.to_string()));
             }
+        }
+        for key in &c.keys {
+            println!("            key {}", escape_line(&key.to_string()));
         }
     }
     match chosen {

@@ -78,6 +78,7 @@ fn property(key: &Key) -> Value {
         Ty::Int { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Ty::Duration => json!({ "type": "string", "pattern": keys::DURATION }),
         Ty::Strs { item, min_items } => array(text(item), min_items),
+        Ty::StrOrStrs { item } => json!({ "oneOf": [text(item), array(text(item), 1)] }),
         Ty::WordList {
             words: w,
             min_items,

@@ -155,6 +155,17 @@ key to let the runtime choose among the backends that serve the model's provider
         "`output` says what a key command prints: `line` (default: the key on the first line of stdout, as `pass show` \
 prints it) or `json` (an object `{\"api_key\": \"…\", \"expires_at\": \"2026-01-01T00:00:00Z\"}`, the shape of AWS's \
 `credential_process`; `expires_at` is optional, RFC 3339, and the key is refreshed a minute before it).";
+    EmptyKeyPool = "empty-key-pool", Error,
+        "A credential's `api_key_env` is an empty array.",
+        "`api_key_env` names the env var holding the key, or, as an array, a key pool: several variables whose keys \
+are used in turn, a key that draws a rate limit or an authentication failure cooling down while the others serve. \
+An empty array names no key at all. Name one variable (`api_key_env = \"OPENAI_API_KEY\"`) or several \
+(`api_key_env = [\"OPENAI_KEY_A\", \"OPENAI_KEY_B\"]`).";
+    DuplicatePoolKey = "duplicate-pool-key", Error,
+        "The same variable named twice in a key pool.",
+        "A key pool's keys are used in turn; naming a variable twice would give its key twice the share of the \
+traffic and hide that the pool is smaller than it looks. Remove the repeated name, or name the other variable \
+that was meant.";
     UnknownOp = "unknown-op", Error,
         "An op llmcfg does not know.",
         "Ops are `chat_completions`, `embeddings`, `image_generation`, `speech_to_text`, `text_to_speech` and \

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::SourceFile;
 use crate::lower::{self, CallLayer, Lowered, LoweredAlias, LoweredBackend};
-use crate::model::{Credential, LlmConfig};
+use crate::model::{Credential, LlmConfig, Spanned};
 use crate::vocab::{self, CredentialKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -48,7 +48,7 @@ impl<'a> Gen<'a> {
         let mut users: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
         let mut readers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
         for c in &config.credentials {
-            if let Some(env) = &c.api_key_env {
+            for env in &c.api_key_env {
                 readers
                     .entry(env.as_str())
                     .or_default()
@@ -251,7 +251,7 @@ impl Gen<'_> {
             );
             let name = string(&c.name.value);
             let kind = word("CredentialKind", c.kind.ident());
-            let env = opt_string(c.api_key_env.as_ref().map(|s| s.as_str()));
+            let env = list(c.api_key_env.iter().map(|s| string(s.as_str())));
             let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
             let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
             let ttl = match c.ttl {
@@ -290,9 +290,13 @@ impl Gen<'_> {
 
     fn credential_doc(&self, c: &Credential) -> String {
         let source = match c.kind {
-            CredentialKind::Env => match &c.api_key_env {
-                Some(env) => format!("the env var `{}`", env.value),
-                None => "an env var".to_string(),
+            CredentialKind::Env => match c.api_key_env.as_slice() {
+                [] => "an env var".to_string(),
+                [env] => format!("the env var `{}`", env.value),
+                pool => format!(
+                    "a key pool, used in turn: the env vars {}",
+                    codes(pool.iter().map(Spanned::as_str))
+                ),
             },
             CredentialKind::File => {
                 format!("the file `{}`", c.path.as_ref().map_or("", |p| p.as_str()))
@@ -311,7 +315,7 @@ impl Gen<'_> {
         };
         let mut doc = format!("Credential `{}`: the key comes from {source}", c.name.value);
         if c.kind == CredentialKind::File
-            && let Some(env) = &c.api_key_env
+            && let Some(env) = c.first_var()
         {
             doc.push_str(&format!(" (or the env var `{}` when set)", env.value));
         }
@@ -393,7 +397,7 @@ impl Gen<'_> {
             Some(r) => {
                 let env = lb
                     .credential
-                    .and_then(|i| self.config.credentials[i as usize].api_key_env.as_ref())
+                    .and_then(|i| self.config.credentials[i as usize].first_var())
                     .map_or_else(String::new, |e| format!(" (env var `{}`)", e.value));
                 doc.push_str(&format!("\n\nCredential: `{}`{env}.", r.value));
             }

@@ -23,9 +23,9 @@ pub(crate) use calls::{
     unknown_retry_class,
 };
 pub(crate) use names::{
-    api_key_env_holds_key, field_kind_mismatch, invalid_alias_name, invalid_command,
-    invalid_env_name, invalid_model, invalid_name, invalid_secret_name, legacy_api_key_env,
-    plaintext_secret,
+    api_key_env_holds_key, duplicate_pool_key, empty_key_pool, field_kind_mismatch,
+    invalid_alias_name, invalid_command, invalid_env_name, invalid_model, invalid_name,
+    invalid_secret_name, legacy_api_key_env, plaintext_secret, pool_on_kind,
 };
 pub(crate) use refs::{
     Collision, constant_collision, duplicate_name, op_unserved, unknown_backend_ref,

@@ -122,6 +122,11 @@ pub enum Ty {
         /// The fewest elements accepted.
         min_items: u32,
     },
+    /// A string, or an array of such strings (`api_key_env`: one variable, or a key pool).
+    StrOrStrs {
+        /// What each string is.
+        item: Text,
+    },
     /// An array of words of a closed set.
     WordList {
         /// The set.
@@ -193,6 +198,7 @@ impl Ty {
             Ty::Int { min, max } => format!("integer, {min} to {max}"),
             Ty::Duration => "duration string (`\"30s\"`, `\"250ms\"`)".to_string(),
             Ty::Strs { .. } => "array of strings".to_string(),
+            Ty::StrOrStrs { .. } => "string, or array of strings".to_string(),
             Ty::WordList { words: w, .. } => format!("array of {}", words(w)),
             Ty::Table(t) => format!("table `{}`", t.heading),
             Ty::Tables(t) => format!("array of tables `{}`", t.heading),

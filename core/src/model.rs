@@ -102,8 +102,10 @@ pub struct Credential {
     pub name: Spanned<String>,
     /// `kind`.
     pub kind: CredentialKind,
-    /// `api_key_env`: the NAME of the env var holding the key.
-    pub api_key_env: Option<Spanned<String>>,
+    /// `api_key_env`: the NAMES of the env vars holding the key, in the order written. One
+    /// for a plain credential; more than one is a key pool, used in turn. Empty when not
+    /// written.
+    pub api_key_env: Vec<Spanned<String>>,
     /// `secret`: the secret-store entry to fall back to.
     pub secret: Option<Spanned<String>>,
     /// `path`, for `kind = "file"`.
@@ -118,6 +120,18 @@ pub struct Credential {
     pub service: Option<Spanned<String>>,
     /// `account`, for `kind = "keyring"`.
     pub account: Option<Spanned<String>>,
+}
+
+impl Credential {
+    /// The first variable of `api_key_env` (the only one unless it is a key pool).
+    pub fn first_var(&self) -> Option<&Spanned<String>> {
+        self.api_key_env.first()
+    }
+
+    /// Whether `api_key_env` names several variables: a key pool.
+    pub fn is_pool(&self) -> bool {
+        self.api_key_env.len() > 1
+    }
 }
 
 /// A configured endpoint.
@@ -286,7 +300,7 @@ impl LlmConfig {
         let mut vars: Vec<&str> = self
             .credentials
             .iter()
-            .filter_map(|c| c.api_key_env.as_ref().map(Spanned::as_str))
+            .flat_map(|c| c.api_key_env.iter().map(Spanned::as_str))
             .collect();
         vars.sort_unstable();
         vars.dedup();

@@ -155,6 +155,26 @@ impl Reader {
         Some(out)
     }
 
+    /// A string or an array of strings (`api_key_env`): the strings, and the span of the
+    /// whole value. `None` when the value is of another type (reported).
+    pub(crate) fn string_or_strings(
+        &mut self,
+        key: &str,
+        value: &RawValue<'_>,
+    ) -> Option<Spanned<Vec<Spanned<String>>>> {
+        if value.get_ref().as_array().is_some() {
+            let items = self.strings(key, value)?;
+            return Some(Spanned::new(items, value.span()));
+        }
+        if value.get_ref().as_str().is_none() {
+            let example = format!("`{key} = \"…\"` or `{key} = [\"…\", \"…\"]`");
+            self.wrong_type(key, value, "a string or an array of strings", &example);
+            return None;
+        }
+        let one = self.string(key, value)?;
+        Some(Spanned::new(vec![one], value.span()))
+    }
+
     /// An array of vocabulary words (ops, transports), each checked with "did you mean".
     pub(crate) fn words<T: Copy + PartialEq>(
         &mut self,

@@ -266,10 +266,7 @@ fn constants(config: &LlmConfig, sink: &mut Sink) {
     );
     check(
         "env",
-        &mut config
-            .credentials
-            .iter()
-            .filter_map(|c| c.api_key_env.as_ref()),
+        &mut config.credentials.iter().flat_map(|c| c.api_key_env.iter()),
     );
 }
 

@@ -133,9 +133,18 @@ impl Credential {
     pub fn kind(&self) -> CredentialKind {
         self.0.kind
     }
-    /// The NAME of the env var holding the key.
+    /// The NAME of the env var holding the key: the first of a key pool's.
     pub fn api_key_env(&self) -> Option<&str> {
-        self.0.api_key_env.as_deref()
+        self.0.api_key_env.first().map(|v| &**v)
+    }
+    /// Every variable `api_key_env` names, in the order written: one, or a key pool's, whose
+    /// keys are used in turn.
+    pub fn api_key_envs(&self) -> &[Str] {
+        &self.0.api_key_env
+    }
+    /// Whether `api_key_env` names several variables: a key pool.
+    pub fn is_pool(&self) -> bool {
+        self.0.api_key_env.len() > 1
     }
     /// The secret-store entry holding the key under `api_key_env`, for `kind = "env"`.
     pub fn secret(&self) -> Option<&str> {
@@ -316,7 +325,8 @@ pub(crate) mod construct {
     pub struct CredentialParts {
         pub name: Str,
         pub kind: CredentialKind,
-        pub api_key_env: Option<Str>,
+        /// Every name of `api_key_env`; more than one is a key pool.
+        pub api_key_env: List<Str>,
         pub secret: Option<Str>,
         pub path: Option<Str>,
         pub command: List<Str>,

@@ -84,10 +84,11 @@ pub(crate) enum KeySpec<'a> {
     /// `credential_ref` names no credential.
     Unknown(&'a str),
     /// A configured credential; `standard_var` is the provider's variable, used when the
-    /// credential names none.
+    /// credential names none; `turn` is the key pool's turn (0 for a single variable).
     Credential {
         credential: &'a Credential,
         standard_var: Option<&'static str>,
+        turn: usize,
     },
     /// A built-in provider endpoint reading the provider's standard variable.
     Builtin {
@@ -134,7 +135,12 @@ pub(crate) fn lookup<'a>(
         KeySpec::Credential {
             credential,
             standard_var,
+            turn,
         } => {
+            if credential.is_pool() && credential.kind() == CredentialKind::Env {
+                let pool = Pool::new(credential, alias_secret);
+                return pool.key(turn, env, secrets, &|_| true).map(Some);
+            }
             let var = credential.api_key_env().or(standard_var);
             let no_source = || Reason::NoKeySource {
                 credential: credential.name().to_string(),
@@ -173,6 +179,71 @@ pub(crate) fn lookup<'a>(
                 },
             }
         }
+    }
+}
+
+/// A key pool (`api_key_env = ["A", "B"]`): each variable looked up like a single one (the
+/// env var, then the linked secret), tried in turn.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pool<'a> {
+    pub(crate) credential: &'a Credential,
+    secret: Option<&'a str>,
+}
+
+impl<'a> Pool<'a> {
+    /// The pool of `credential`, falling back to `alias_secret` when it links no secret.
+    pub(crate) fn new(credential: &'a Credential, alias_secret: Option<&'a str>) -> Self {
+        Pool {
+            credential,
+            secret: credential.secret().or(alias_secret),
+        }
+    }
+
+    /// The variables, in the order written.
+    pub(crate) fn vars(&self) -> impl Iterator<Item = &'a str> {
+        self.credential.api_key_envs().iter().map(|v| &**v)
+    }
+
+    /// One variable's key, or why it has none.
+    pub(crate) fn lookup(
+        &self,
+        var: &'a str,
+        env: &dyn Env,
+        secrets: &dyn SecretSource,
+    ) -> Result<Found<'a>, Reason> {
+        env_then_secret(var, self.secret, env, secrets, || {
+            self.credential.name().replace('_', "-")
+        })
+    }
+
+    /// The first key found from the variable at `turn` on, skipping the variables `usable`
+    /// refuses (keys cooling down). When none is found: why the first variable tried has none,
+    /// or, when every variable was refused, [`Reason::PoolCoolingDown`].
+    pub(crate) fn key(
+        &self,
+        turn: usize,
+        env: &dyn Env,
+        secrets: &dyn SecretSource,
+        usable: &dyn Fn(&str) -> bool,
+    ) -> Result<Found<'a>, Reason> {
+        let vars = self.credential.api_key_envs();
+        let mut first_error = None;
+        for i in 0..vars.len() {
+            let var = &*vars[(turn + i) % vars.len()];
+            if !usable(var) {
+                continue;
+            }
+            match self.lookup(var, env, secrets) {
+                Ok(found) => return Ok(found),
+                Err(reason) => {
+                    first_error.get_or_insert(reason);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| Reason::PoolCoolingDown {
+            credential: self.credential.name().to_string(),
+            vars: vars.iter().map(|v| v.to_string()).collect(),
+        }))
     }
 }
 

@@ -107,6 +107,14 @@ pub enum Reason {
         /// What went wrong; names the entry's service and account.
         error: SourceError,
     },
+    /// Every key of the credential's key pool is cooling down after a rate limit or an
+    /// authentication failure (only the [executor](crate::call) cools keys).
+    PoolCoolingDown {
+        /// The credential's name.
+        credential: String,
+        /// The pool's variables.
+        vars: Vec<String>,
+    },
 }
 
 impl Reason {
@@ -214,6 +222,12 @@ impl fmt::Display for Reason {
                     None => f.write_str(": store the key in the OS keyring under that entry"),
                 }
             }
+            Reason::PoolCoolingDown { credential, vars } => write!(
+                f,
+                "every key of credential `{credential}`'s pool ({}) is cooling down after a rate limit or an \
+                 authentication failure: wait, or add a key to the pool",
+                vars.join(", ")
+            ),
         }
     }
 }

@@ -42,6 +42,62 @@ pub struct Candidate {
     pub weight: u32,
     /// Whether it can be used, and why not.
     pub status: Status,
+    /// For a credential with a key pool: each key's state, by variable name, in the order
+    /// written. Empty otherwise.
+    pub keys: Vec<PoolKey>,
+}
+
+/// One key of a key pool (`api_key_env = ["A", "B"]`), named by its variable, never by value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolKey {
+    /// The variable's name.
+    pub var: String,
+    /// Whether its key can be used now.
+    pub state: KeyState,
+}
+
+/// Whether a key of a pool can be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyState {
+    /// Found, there.
+    Ready(KeyOrigin),
+    /// Not found: why.
+    Unavailable(Reason),
+    /// Found, but the executor rests it after a rate limit or an authentication failure
+    /// ([`Executor::explain`](crate::call::Executor::explain) reports it).
+    CoolingDown {
+        /// Where it was found.
+        origin: KeyOrigin,
+        /// How long it still rests.
+        remaining: std::time::Duration,
+    },
+}
+
+impl fmt::Display for PoolKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            KeyState::Ready(origin) => write!(f, "{}: ready ({origin})", self.var),
+            KeyState::Unavailable(reason) => write!(f, "{}: unavailable: {reason}", self.var),
+            KeyState::CoolingDown { origin, remaining } => write!(
+                f,
+                "{}: cooling down for {} ({origin})",
+                self.var,
+                humantime_secs(*remaining)
+            ),
+        }
+    }
+}
+
+/// `12s`, `1m 30s`: whole seconds, rounded up, so a rest about to end never shows as `0s`.
+fn humantime_secs(d: std::time::Duration) -> String {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m {s}s"),
+    }
 }
 
 /// Whether a candidate can be used.
@@ -189,6 +245,9 @@ impl fmt::Display for Explanation {
                     write!(f, "\n  usable    {name} {} (no key)", c.base_url)?
                 }
                 Status::Filtered(reason) => write!(f, "\n  filtered  {name}: {reason}")?,
+            }
+            for key in &c.keys {
+                write!(f, "\n            key {key}")?;
             }
         }
         Ok(())

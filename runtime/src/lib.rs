@@ -55,7 +55,7 @@ pub use config::{
 pub use credential::SecretSource;
 pub use env::{Env, Environment, ProcessEnv};
 pub use error::{Filtered, Reason, RegistryError, ResolveError, SecretError, SecretSourceError};
-pub use explain::{Candidate, Explanation, KeyOrigin, Status};
+pub use explain::{Candidate, Explanation, KeyOrigin, KeyState, PoolKey, Status};
 pub use key::{ApiKey, KeySource, KeySourceKind};
 pub use llmcfg_core::Options;
 pub use llmcfg_core::vocab::{PROVIDERS, Provider};

@@ -128,7 +128,7 @@ fn credential(c: &model::Credential) -> Credential {
     construct::credential(CredentialParts {
         name: owned(&c.name.value),
         kind: c.kind,
-        api_key_env: opt(c.api_key_env.as_ref()),
+        api_key_env: Cow::Owned(c.api_key_env.iter().map(|v| owned(&v.value)).collect()),
         secret: opt(c.secret.as_ref()),
         path: opt(c.path.as_ref()),
         command: Cow::Owned(command),

@@ -245,7 +245,7 @@ fn spear_config_validates_unchanged() {
     let credentials: Vec<(&str, Option<&str>)> = config
         .credentials
         .iter()
-        .map(|c| (c.name.as_str(), c.api_key_env.as_ref().map(|e| e.as_str())))
+        .map(|c| (c.name.as_str(), c.first_var().map(|e| e.as_str())))
         .collect();
     assert_eq!(
         credentials,

@@ -222,3 +222,53 @@ pub(crate) fn field_kind_mismatch(
         None => diag,
     }
 }
+
+/// `empty-key-pool`: `api_key_env = []`.
+pub(crate) fn empty_key_pool(span: Span, credential: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyKeyPool,
+        span,
+        format!("credential `{credential}` names no variable in `api_key_env`"),
+    )
+    .with_label("an empty key pool")
+    .with_help(
+        "name the variable holding the key, `api_key_env = \"OPENAI_API_KEY\"`, or several for a pool, \
+         `api_key_env = [\"OPENAI_KEY_A\", \"OPENAI_KEY_B\"]`",
+    )
+}
+
+/// `duplicate-pool-key`: a variable named twice in one pool.
+pub(crate) fn duplicate_pool_key(
+    span: Span,
+    first: Span,
+    credential: &str,
+    var: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicatePoolKey,
+        span,
+        format!("credential `{credential}` names `{var}` twice in its key pool"),
+    )
+    .with_label("named again here")
+    .with_related(first, "first named here")
+    .with_help(format!(
+        "remove the second `\"{var}\"`: each key of a pool is used in turn, once"
+    ))
+}
+
+/// `field-kind-mismatch`: a key pool on a credential whose key does not come from env vars.
+pub(crate) fn pool_on_kind(span: Span, (kind, kind_span): (&str, Option<Span>)) -> Diagnostic {
+    let diag = Diagnostic::new(
+        Code::FieldKindMismatch,
+        span,
+        format!("a key pool does not apply to a credential of kind `{kind}`"),
+    )
+    .with_label("several variables: a key pool, only used by `kind = \"env\"`")
+    .with_help(format!(
+        "name one variable (it overrides the {kind} when set), or set `kind = \"env\"` for a pool"
+    ));
+    match kind_span {
+        Some(at) => diag.with_related(at, format!("the kind is `{kind}` here")),
+        None => diag,
+    }
+}

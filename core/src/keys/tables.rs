@@ -198,8 +198,10 @@ pub static CREDENTIAL: Table = Table {
         ),
         key(
             "api_key_env",
-            Ty::Str(Text::matching(ENV_NAME)),
-            "The NAME of the env var holding the key (kind = \"env\").",
+            Ty::StrOrStrs {
+                item: Text::matching(ENV_NAME),
+            },
+            "The NAME of the env var holding the key; with kind = \"env\", an array of names is a key pool, used in turn.",
         ),
         key(
             "secret",

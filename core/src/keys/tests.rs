@@ -8,7 +8,7 @@ use crate::{Options, check};
 /// A value of the key's type (not necessarily valid for the key's rules).
 fn sample(key: &Key) -> String {
     match key.ty {
-        Ty::Str(_) => "\"x\"".to_string(),
+        Ty::Str(_) | Ty::StrOrStrs { .. } => "\"x\"".to_string(),
         Ty::Word(w) | Ty::WordList { words: w, .. } => {
             let first = (w.list)().first().copied().unwrap_or("x");
             match key.ty {

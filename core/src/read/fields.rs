@@ -105,6 +105,16 @@ impl<'a, 'i> Fields<'a, 'i> {
         r.strings(name, value)
     }
 
+    /// A key holding a string or an array of strings.
+    pub(crate) fn string_or_strings(
+        &mut self,
+        r: &mut Reader,
+        name: &str,
+    ) -> Option<Spanned<Vec<Spanned<String>>>> {
+        let value = self.take(name)?;
+        r.string_or_strings(name, value)
+    }
+
     /// An array-of-strings key as plain strings; empty when absent or unreadable.
     pub(crate) fn plain_strings(&mut self, r: &mut Reader, name: &str) -> Vec<String> {
         self.strings(r, name)

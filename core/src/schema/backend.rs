@@ -178,7 +178,7 @@ fn legacy_api_key_env(
     let env = value.get_ref().as_str().unwrap_or("OPENAI_API_KEY");
     let existing = credentials
         .iter()
-        .find(|c| c.api_key_env.as_ref().is_some_and(|e| e.value == env))
+        .find(|c| matches!(c.api_key_env.as_slice(), [only] if only.value == env))
         .map(|c| c.name.value.as_str());
     let proposed =
         legacy::credential_name_for_env(env, |n| credentials.iter().any(|c| c.name.value == n));

@@ -44,7 +44,7 @@ pub(super) fn read_credential(
             unknown: false,
         },
     };
-    let api_key_env = f.string(r, "api_key_env");
+    let api_key_env = f.string_or_strings(r, "api_key_env");
     let secret = f.string(r, "secret");
     let path = f.string(r, "path");
     let command = f.take("command").and_then(|value| {
@@ -68,8 +68,8 @@ pub(super) fn read_credential(
         return None;
     };
     check_entry_name(r, "credential", &name);
-    if let Some(env) = &api_key_env {
-        check_env_name(r, env);
+    if let Some(vars) = &api_key_env {
+        check_pool(r, &name.value, vars, kind);
     }
     if let Some(s) = &secret {
         check_secret_name(r, s);
@@ -81,7 +81,12 @@ pub(super) fn read_credential(
         kind: kind.value,
         // A key written as the variable's name never reaches the typed config (or generated
         // code).
-        api_key_env: api_key_env.filter(|env| !looks_like_key(&env.value)),
+        api_key_env: api_key_env
+            .map(|vars| vars.value)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|env| !looks_like_key(&env.value))
+            .collect(),
         secret,
         path,
         command,
@@ -92,6 +97,29 @@ pub(super) fn read_credential(
     };
     kind_rules(r, &credential, kind, env_written);
     Some(credential)
+}
+
+/// Checks `api_key_env`: each name, and, for a key pool, that it names something, each
+/// variable once, on a credential whose key comes from env vars.
+fn check_pool(r: &mut Reader, credential: &str, vars: &Spanned<Vec<Spanned<String>>>, kind: Kind) {
+    if vars.value.is_empty() {
+        r.push(diags::empty_key_pool(vars.span, credential));
+        return;
+    }
+    for (i, var) in vars.value.iter().enumerate() {
+        check_env_name(r, var);
+        if let Some(first) = vars.value[..i].iter().find(|v| v.value == var.value) {
+            r.push(diags::duplicate_pool_key(
+                var.span, first.span, credential, &var.value,
+            ));
+        }
+    }
+    if vars.value.len() > 1 && !kind.unknown && kind.value != CredentialKind::Env {
+        r.push(diags::pool_on_kind(
+            vars.span,
+            (kind.value.as_str(), kind.span),
+        ));
+    }
 }
 
 /// Checks an env-var name (`api_key_env`): a name, not a key, and well formed.

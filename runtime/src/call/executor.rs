@@ -6,15 +6,18 @@ use std::sync::Arc;
 
 use super::clock::{Clock, SystemClock};
 use super::health::Health;
+use super::keys::KeyRests;
 use super::plan::{CallPlan, Defaults};
-use crate::Resolver;
 use crate::select::Rng;
+use crate::{Explanation, KeyState, Request, ResolveError, Resolver};
 
 /// What every clone of an executor shares.
 pub(crate) struct Shared {
     pub(crate) plan: Box<dyn CallPlan>,
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) health: Health,
+    /// The resting keys of key pools.
+    pub(crate) keys: KeyRests,
     pub(crate) rng: Rng,
 }
 
@@ -76,6 +79,40 @@ impl<'a> Executor<'a> {
     pub fn clock(&self) -> &dyn Clock {
         &*self.shared.clock
     }
+
+    /// [`Resolver::explain`], with the keys of key pools that this executor rests after a
+    /// rate limit or an authentication failure marked [`KeyState::CoolingDown`]. Names only.
+    pub fn explain<'r>(
+        &'r self,
+        request: impl Into<Request<'r>>,
+    ) -> Result<Explanation, ResolveError> {
+        let mut explanation = self.resolver.explain(request)?;
+        let now = self.shared.clock.now();
+        for candidate in &mut explanation.candidates {
+            let Some(credential) = self
+                .resolver
+                .config()
+                .backend(&candidate.backend)
+                .filter(|_| !candidate.builtin)
+                .and_then(|b| b.credential_ref())
+            else {
+                continue;
+            };
+            for key in &mut candidate.keys {
+                let (KeyState::Ready(origin), Some(remaining)) = (
+                    &key.state,
+                    self.shared.keys.remaining(credential, &key.var, now),
+                ) else {
+                    continue;
+                };
+                key.state = KeyState::CoolingDown {
+                    origin: origin.clone(),
+                    remaining,
+                };
+            }
+        }
+        Ok(explanation)
+    }
 }
 
 /// Builds an [`Executor`].
@@ -120,6 +157,7 @@ impl<'a> ExecutorBuilder<'a> {
                 plan: self.plan.unwrap_or_else(|| Box::new(Defaults)),
                 clock: self.clock.unwrap_or_else(|| Box::new(SystemClock::new())),
                 health: Health::default(),
+                keys: KeyRests::default(),
                 rng: Rng::new(self.seed.unwrap_or_else(Rng::entropy)),
             }),
         }

@@ -139,6 +139,7 @@ mod future;
 mod health;
 #[cfg(feature = "reqwest")]
 mod http;
+mod keys;
 mod plan;
 mod policy;
 mod record;

@@ -25,6 +25,12 @@ pub enum Outcome {
     },
     /// The backend was skipped: its cooldown has passed and another call's probe is out.
     Probing,
+    /// The backend was skipped: every key of its credential's key pool rests after a rate
+    /// limit or an authentication failure, the soonest for `remaining` more.
+    KeysResting {
+        /// Until the first key may serve again.
+        remaining: Duration,
+    },
 }
 
 impl Outcome {
@@ -63,6 +69,9 @@ pub struct Attempt<'a> {
     pub waited: Duration,
     /// The `Retry-After` the backend answered this attempt with.
     pub retry_after: Option<Duration>,
+    /// For a credential with a key pool: the variable whose key the attempt used (a name,
+    /// never the key).
+    pub key_var: Option<Cow<'a, str>>,
 }
 
 impl Attempt<'_> {
@@ -74,6 +83,7 @@ impl Attempt<'_> {
             fallback_from: self.fallback_from.map(|a| Cow::Owned(a.into_owned())),
             backend: Cow::Owned(self.backend.into_owned()),
             model: Cow::Owned(self.model.into_owned()),
+            key_var: self.key_var.map(|v| Cow::Owned(v.into_owned())),
             ..self
         }
     }
@@ -85,7 +95,11 @@ impl fmt::Display for Attempt<'_> {
         if self.builtin {
             f.write_str("built-in ")?;
         }
-        write!(f, "{} ({}): ", self.backend, self.model)?;
+        write!(f, "{} ({})", self.backend, self.model)?;
+        if let Some(var) = &self.key_var {
+            write!(f, " key {var}")?;
+        }
+        f.write_str(": ")?;
         match self.outcome {
             Outcome::Success => f.write_str("ok")?,
             Outcome::Failed(class) => write!(f, "{class}")?,
@@ -93,6 +107,9 @@ impl fmt::Display for Attempt<'_> {
                 return write!(f, "skipped, cooling down for {}", ms(remaining));
             }
             Outcome::Probing => return f.write_str("skipped, another call is probing it"),
+            Outcome::KeysResting { remaining } => {
+                return write!(f, "skipped, every pool key rests for {}", ms(remaining));
+            }
         }
         if let Some(status) = self.status {
             write!(f, " (HTTP {status})")?;

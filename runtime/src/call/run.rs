@@ -9,11 +9,13 @@ use std::time::Duration;
 use super::classify::{Failure, FailureClass};
 use super::executor::Shared;
 use super::health::{Admission, End, Key, Verdict};
+use super::keys::{self, Pick};
 use super::policy::{Backoff, CallPolicy};
 use super::record::{Attempt, CallError, CallErrorKind, Outcome};
 use super::target::Target;
+use crate::credential::Pool;
 use crate::select::Rng;
-use crate::{Alias, Backend, Request, ResolveError, Resolved, Resolver};
+use crate::{Alias, ApiKey, Backend, Request, ResolveError, Resolved, Resolver};
 
 /// How often a call whose only candidates left are unproven backends with as many attempts
 /// in flight as they may have looks again.
@@ -41,6 +43,14 @@ struct Current<'a> {
     /// `Some(probe)` while an admitted attempt is running.
     admitted: Option<bool>,
     started: Duration,
+    /// The key pool of the backend's credential, if it has one.
+    pool: Option<Pool<'a>>,
+    /// The pool key of the running attempt: its variable, and the key when it is not the one
+    /// resolution found.
+    key_var: Option<&'a str>,
+    key: Option<ApiKey>,
+    /// Immediate retries with another key of the pool.
+    key_switches: u32,
 }
 
 /// The state of one call.
@@ -178,6 +188,9 @@ impl<'a, E> Run<'a, E> {
             plan.calls(),
             Some(self.resolver.config().call_overrides()),
         ]);
+        let pool = self
+            .resolver
+            .pool_of(resolved.endpoint(), entry.and_then(Alias::secret));
         Current {
             policy,
             fallback_from: if self.group > 0 { self.requested } else { None },
@@ -186,6 +199,10 @@ impl<'a, E> Run<'a, E> {
             waited: Duration::ZERO,
             admitted: None,
             started: Duration::ZERO,
+            pool,
+            key_var: None,
+            key: None,
+            key_switches: 0,
         }
     }
 
@@ -245,6 +262,10 @@ impl<'a, E> Run<'a, E> {
             let Some(mut cur) = self.current.take().or_else(|| self.next_candidate()) else {
                 return self.exhausted();
             };
+            if let Some(remaining) = self.pick_key(&mut cur, now) {
+                self.skip(&cur, Outcome::KeysResting { remaining });
+                continue;
+            }
             let key = Key::of(&cur.resolved.endpoint());
             match self.shared.health.admit(key, cur.policy.allowed_fails, now) {
                 Admission::Go { probe } => {
@@ -264,6 +285,25 @@ impl<'a, E> Run<'a, E> {
         }
     }
 
+    /// Chooses the key of a pool backend's next attempt; `Some(remaining)` when every key of
+    /// its pool rests.
+    fn pick_key(&self, cur: &mut Current<'a>, now: Duration) -> Option<Duration> {
+        let pool = cur.pool?;
+        let rests = &self.shared.keys;
+        match keys::pick(self.resolver, rests, (&pool, &cur.resolved), now) {
+            Pick::Resolved(var) => {
+                cur.key_var = Some(var);
+                cur.key = None;
+            }
+            Pick::Other(key, var) => {
+                cur.key_var = Some(var);
+                cur.key = Some(key);
+            }
+            Pick::Resting(remaining) => return Some(remaining),
+        }
+        None
+    }
+
     fn target(&self, cur: &Current<'a>, now: Duration) -> Target<'a> {
         let r = &cur.resolved;
         let timeout = cur.policy.timeout.min(self.deadline_at.saturating_sub(now));
@@ -273,7 +313,7 @@ impl<'a, E> Run<'a, E> {
             model: r.model(),
             model_name: r.model_name(),
             op: self.request.needs().op,
-            key: r.api_key().cloned(),
+            key: cur.key.clone().or_else(|| r.api_key().cloned()),
             timeout,
             connect_timeout: cur.policy.connect_timeout.min(timeout),
             attempt: self.number,
@@ -289,10 +329,12 @@ impl<'a, E> Run<'a, E> {
             .attempts
             .iter()
             .any(|a| matches!(a.outcome, Outcome::Failed(_)));
-        let skipped = self
-            .attempts
-            .iter()
-            .any(|a| matches!(a.outcome, Outcome::CoolingDown { .. } | Outcome::Probing));
+        let skipped = self.attempts.iter().any(|a| {
+            matches!(
+                a.outcome,
+                Outcome::CoolingDown { .. } | Outcome::Probing | Outcome::KeysResting { .. }
+            )
+        });
         self.stop = Some(if tried {
             CallErrorKind::Exhausted
         } else if skipped {
@@ -325,6 +367,7 @@ impl<'a, E> Run<'a, E> {
             latency,
             waited: cur.waited,
             retry_after: failure.and_then(|f| f.retry_after),
+            key_var: cur.key_var.map(Cow::Borrowed),
         });
     }
 
@@ -371,7 +414,11 @@ impl<'a, E> Run<'a, E> {
         let Some(mut cur) = self.current.take() else {
             return;
         };
-        let verdict = if failure.class.counts_against_backend() {
+        let key_retry = self.rest_key(&cur, &failure, now);
+        let verdict = if key_retry.is_some() {
+            // The key was refused, not the backend.
+            Verdict::Neutral
+        } else if failure.class.counts_against_backend() {
             Verdict::Failure
         } else {
             Verdict::Neutral
@@ -385,6 +432,13 @@ impl<'a, E> Run<'a, E> {
         );
         if error.is_some() {
             self.last = error;
+        }
+        if key_retry == Some(true) {
+            // Another key of the pool serves: try it on the same backend at once.
+            cur.key_switches += 1;
+            cur.waited = Duration::ZERO;
+            self.current = Some(cur);
+            return;
         }
         if failure.class == FailureClass::BadRequest {
             self.stop = Some(CallErrorKind::BadRequest);
@@ -405,6 +459,24 @@ impl<'a, E> Run<'a, E> {
                 self.current = Some(cur);
             }
         }
+    }
+
+    /// After a rate limit or a refused key on a pool key: rests the key (for `Retry-After`,
+    /// else the cooldown) and says whether another key of the pool may serve at once (at most
+    /// once per key of the pool and candidate). `None` when the failure is not the key's.
+    fn rest_key(&self, cur: &Current<'a>, failure: &Failure, now: Duration) -> Option<bool> {
+        let (pool, var) = (cur.pool?, cur.key_var?);
+        if !keys::blames_key(failure.class) {
+            return None;
+        }
+        let rest = failure.retry_after.unwrap_or(cur.policy.cooldown);
+        let rests = &self.shared.keys;
+        rests.rest(pool.credential.name(), var, now.saturating_add(rest));
+        let switches = usize::try_from(cur.key_switches).unwrap_or(usize::MAX);
+        Some(
+            switches + 1 < pool.credential.api_key_envs().len()
+                && keys::another_serves(rests, &pool, var, now),
+        )
     }
 
     /// The attempts so far.

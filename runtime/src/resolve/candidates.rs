@@ -7,11 +7,14 @@ use std::borrow::Cow;
 
 use llmcfg_core::vocab::{PROVIDERS, Provider, backend_serves_model};
 
-use crate::Backend;
-use crate::credential::{Found, KeySpec, lookup};
+use std::sync::atomic::Ordering;
+
+use crate::credential::{Found, KeySpec, Pool, lookup};
 use crate::error::{Reason, ResolveError};
+use crate::explain::{KeyState, PoolKey};
 use crate::request::Endpoint;
 use crate::select::{self, Needs};
+use crate::{Backend, Credential, CredentialKind};
 
 use super::target::Target;
 use super::{Resolver, builtin};
@@ -77,18 +80,23 @@ impl<'c> Resolver<'c> {
         }
     }
 
+    /// The credential `backend` references, if the config has it.
+    fn credential_for<'a>(&'a self, backend: &'a Backend) -> Option<&'a Credential> {
+        let reference = backend.credential_ref()?;
+        self.config
+            .credential_of(backend)
+            .filter(|c| c.name() == reference)
+            .or_else(|| self.config.credential(reference))
+    }
+
     fn key_spec<'a>(&'a self, backend: &'a Backend) -> KeySpec<'a> {
         let Some(reference) = backend.credential_ref() else {
             return KeySpec::None;
         };
-        let credential = self
-            .config
-            .credential_of(backend)
-            .filter(|c| c.name() == reference)
-            .or_else(|| self.config.credential(reference));
-        match credential {
+        match self.credential_for(backend) {
             Some(credential) => KeySpec::Credential {
                 credential,
+                turn: self.key_turn(credential),
                 // The provider's variable is needed only when the credential names none.
                 standard_var: match credential.api_key_env() {
                     Some(_) => None,
@@ -100,6 +108,61 @@ impl<'c> Resolver<'c> {
             },
             None => KeySpec::Unknown(reference),
         }
+    }
+
+    /// The next turn of `credential`'s key pool (0 for a single variable): each lookup starts
+    /// at the next variable, so the keys are used in turn.
+    pub(crate) fn key_turn(&self, credential: &Credential) -> usize {
+        if !credential.is_pool() {
+            return 0;
+        }
+        self.config
+            .credentials()
+            .iter()
+            .position(|c| std::ptr::eq(c, credential))
+            .and_then(|i| self.key_turns.get(i))
+            .map_or(0, |turn| turn.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The key pool of `endpoint`'s credential, when it has one: each variable's key state.
+    pub(super) fn pool_keys(
+        &self,
+        endpoint: Endpoint<'_>,
+        alias_secret: Option<&str>,
+    ) -> Vec<PoolKey> {
+        let Some(pool) = self.pool_of(endpoint, alias_secret) else {
+            return Vec::new();
+        };
+        pool.vars()
+            .map(|var| PoolKey {
+                var: var.to_string(),
+                state: match pool.lookup(var, &*self.env, &*self.secrets) {
+                    Ok(found) => KeyState::Ready(found.source.into()),
+                    Err(reason) => KeyState::Unavailable(reason),
+                },
+            })
+            .collect()
+    }
+
+    /// The key pool `endpoint` draws its key from, if its credential has one.
+    pub(crate) fn pool_of<'a>(
+        &'a self,
+        endpoint: Endpoint<'a>,
+        alias_secret: Option<&'a str>,
+    ) -> Option<Pool<'a>> {
+        let credential = self.credential_for(endpoint.backend()?)?;
+        (credential.is_pool() && credential.kind() == CredentialKind::Env)
+            .then(|| Pool::new(credential, alias_secret))
+    }
+
+    /// A key of `pool`, from its next turn on, skipping the variables `usable` refuses.
+    pub(crate) fn pool_key<'a>(
+        &'a self,
+        pool: &Pool<'a>,
+        usable: &dyn Fn(&str) -> bool,
+    ) -> Result<Found<'a>, Reason> {
+        let turn = self.key_turn(pool.credential);
+        pool.key(turn, &*self.env, &*self.secrets, usable)
     }
 
     fn builtin_spec(p: &'static Provider) -> KeySpec<'static> {

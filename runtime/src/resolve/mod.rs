@@ -41,6 +41,8 @@ pub struct Resolver<'c> {
     rng: Rng,
     /// One counter per config alias, then per transported alias, then one for raw models.
     round_robin: Box<[AtomicUsize]>,
+    /// One turn counter per credential, for key pools.
+    key_turns: Box<[AtomicUsize]>,
 }
 
 impl fmt::Debug for Resolver<'_> {
@@ -119,6 +121,9 @@ impl<'c> ResolverBuilder<'c> {
             visible_aliases,
             rng: Rng::new(self.seed.unwrap_or_else(Rng::entropy)),
             round_robin: (0..slots).map(|_| AtomicUsize::new(0)).collect(),
+            key_turns: (0..config.credentials().len())
+                .map(|_| AtomicUsize::new(0))
+                .collect(),
         })
     }
 }
@@ -218,6 +223,7 @@ impl<'c> Resolver<'c> {
     ) -> Result<Explanation, ResolveError> {
         let request = request.into();
         let evaluation = self.evaluate(&request)?;
+        let alias_secret = evaluation.target.alias.and_then(Alias::secret);
         let mut candidates: Vec<Candidate> = evaluation
             .outcomes
             .into_iter()
@@ -236,6 +242,7 @@ impl<'c> Resolver<'c> {
                         Ok(None) => Status::Usable { key: None },
                         Err(reason) => Status::Filtered(reason),
                     },
+                    keys: self.pool_keys(endpoint, alias_secret),
                 }
             })
             .collect();
@@ -249,6 +256,7 @@ impl<'c> Resolver<'c> {
                 status: Status::Filtered(Reason::MissingBackend {
                     backend: name.to_string(),
                 }),
+                keys: Vec::new(),
             });
         }
         let target = evaluation.target;
@@ -300,7 +308,12 @@ fn builtin(name: &str) -> Option<&'static Provider> {
 /// Every env-var name the runtime may read for keys.
 pub(crate) fn referenced_vars<'a>(config: &'a Config, transported: &'a [Alias]) -> Vec<&'a str> {
     let mut names: Vec<&'a str> = config.env_vars().iter().map(|v| &**v).collect();
-    names.extend(config.credentials().iter().filter_map(|c| c.api_key_env()));
+    names.extend(
+        config
+            .credentials()
+            .iter()
+            .flat_map(|c| c.api_key_envs().iter().map(|v| &**v)),
+    );
     for b in config.backends() {
         if let Some(c) = b.credential_ref().and_then(|r| config.credential(r))
             && c.api_key_env().is_none()

@@ -313,7 +313,7 @@ impl Cred {
         p::credential(p::CredentialParts {
             name: s(&self.name),
             kind: self.kind,
-            api_key_env: os(self.env.as_deref()),
+            api_key_env: Cow::Owned(self.env.iter().map(|v| s(v)).collect()),
             secret: os(self.secret.as_deref()),
             path: os(self.path.as_deref()),
             command: Cow::Owned(self.command.iter().map(|a| s(a)).collect()),
