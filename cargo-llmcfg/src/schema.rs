@@ -160,7 +160,12 @@ fn credential() -> Value {
             } else {
                 kind_is(*kind)
             };
-            json!({ "if": condition, "then": { "required": needs, "not": { "anyOf": forbidden } } })
+            let mut then = json!({ "required": needs, "not": { "anyOf": forbidden } });
+            if *kind != CredentialKind::Env {
+                // A key pool is for `kind = "env"`: the other kinds take one overriding variable.
+                then["properties"] = json!({ "api_key_env": { "type": "string" } });
+            }
+            json!({ "if": condition, "then": then })
         })
         .collect();
     let mut v = object(&keys::CREDENTIAL);

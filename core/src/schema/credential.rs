@@ -44,6 +44,9 @@ pub(super) fn read_credential(
             unknown: false,
         },
     };
+    // Written at all, even with a value of the wrong type (reported on its own): the kind
+    // then does not also miss it.
+    let env_written = f.written("api_key_env").is_some();
     let api_key_env = f.string_or_strings(r, "api_key_env");
     let secret = f.string(r, "secret");
     let path = f.string(r, "path");
@@ -74,7 +77,6 @@ pub(super) fn read_credential(
     if let Some(s) = &secret {
         check_secret_name(r, s);
     }
-    let env_written = api_key_env.is_some();
     let credential = Credential {
         span,
         name,
@@ -227,6 +229,48 @@ mod tests {
         assert_eq!(c[0].output.map(|o| o.value), Some(KeyOutput::Json));
         assert_eq!(c[1].service.as_ref().map(|s| s.as_str()), Some("llmcfg"));
         assert_eq!(c[1].account.as_ref().map(|s| s.as_str()), Some("openai"));
+    }
+
+    #[test]
+    fn a_key_pool_is_read_in_order_and_checked() {
+        let text = "[[llm.credentials]]\nname = \"p\"\napi_key_env = [\"KEY_A\", \"KEY_B\"]\n";
+        let report = check("t.toml", text, &Options::default());
+        let c = &report.config.credentials[0];
+        let vars: Vec<&str> = c.api_key_env.iter().map(|v| v.as_str()).collect();
+        assert_eq!(vars, ["KEY_A", "KEY_B"]);
+        assert!(c.is_pool());
+        assert_eq!(report.config.env_vars(), ["KEY_A", "KEY_B"]);
+
+        assert_eq!(codes("api_key_env = []"), [Code::EmptyKeyPool]);
+        assert_eq!(
+            codes("api_key_env = [\"A\", \"B\", \"A\"]"),
+            [Code::DuplicatePoolKey]
+        );
+        assert_eq!(codes("api_key_env = [\"A\", \"b-c\"]"), [Code::InvalidEnvName]);
+        assert_eq!(
+            codes("kind = \"file\"\npath = \"/k\"\napi_key_env = [\"A\", \"B\"]"),
+            [Code::FieldKindMismatch]
+        );
+        // One variable in brackets is a plain credential, on any kind.
+        assert_eq!(
+            codes("kind = \"file\"\npath = \"/k\"\napi_key_env = [\"A\"]"),
+            []
+        );
+        assert_eq!(codes("api_key_env = 3"), [Code::WrongType]);
+    }
+
+    #[test]
+    fn a_duplicate_in_a_pool_points_at_both_names() {
+        let text = "[[llm.credentials]]\nname = \"p\"\napi_key_env = [\"A\", \"A\"]\n";
+        let report = check("t.toml", text, &Options::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::DuplicatePoolKey)
+            .expect("reported");
+        assert_eq!(&text[d.span.range()], "\"A\"");
+        assert!(d.span.start > d.related[0].span.start);
+        assert!(d.help.contains("remove the second"), "{}", d.help);
     }
 
     #[test]
