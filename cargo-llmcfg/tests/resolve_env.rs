@@ -169,3 +169,43 @@ fn resolve_shows_the_effective_call_settings_and_fallbacks() {
     assert_eq!(v["calls"]["max_retries"]["layer"], "backend");
     assert_eq!(v["calls"]["cooldown"]["layer"], "calls");
 }
+
+#[test]
+fn resolve_shows_each_key_of_a_pool_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/corpus/valid/key-pool.toml"
+    );
+    std::fs::copy(corpus, dir.path().join("llm.toml")).expect("copy");
+    let run = |args: &[&str]| {
+        cli(dir.path())
+            .env("OPENAI_KEY_A", "sk-canary-pool-a")
+            .env("OPENAI_KEY_C", "sk-canary-pool-c")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["resolve", "fast"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("sk-canary-pool"), "{text}");
+    insta::assert_snapshot!("resolve_key_pool", text);
+    let json = run(&["resolve", "fast", "-o", "json"]);
+    let raw = stdout(&json);
+    assert!(!raw.contains("sk-canary-pool"), "{raw}");
+    let v: Value = serde_json::from_str(&raw).expect("json");
+    let pool = &v["candidates"][0]["key_pool"];
+    assert_eq!(pool[0]["var"], "OPENAI_KEY_A");
+    assert_eq!(pool[0]["state"], "ready");
+    assert_eq!(pool[1]["var"], "OPENAI_KEY_B");
+    assert_eq!(pool[1]["state"], "unavailable");
+    assert_eq!(pool[2]["state"], "ready");
+    let env = run(&["env"]);
+    let listed = stdout(&env);
+    for var in ["OPENAI_KEY_A", "OPENAI_KEY_B", "OPENAI_KEY_C"] {
+        assert!(listed.contains(var), "{listed}");
+    }
+    assert!(listed.contains("key pool"), "{listed}");
+    assert!(!listed.contains("sk-canary-pool"), "{listed}");
+}

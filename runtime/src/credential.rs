@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::env::{Env, EnvValue, read_var};
 use crate::error::{Reason, SecretSourceError};
 use crate::key::{ApiKey, KeySource};
-use crate::source::{CachedKey, CommandOutput, CommandSpec, SourceError};
+use crate::source::{CachedKey, CommandOutput, CommandSpec, KeyFreshness, SourceError};
 use crate::store::SecretMap;
 use crate::{Credential, CredentialKind};
 
@@ -102,6 +102,8 @@ pub(crate) enum KeySpec<'a> {
 pub(crate) struct Found<'a> {
     pub(crate) key: ApiKey,
     pub(crate) source: KeySource<'a>,
+    /// Set when a cached command key is served after its refresh failed.
+    pub(crate) stale: Option<KeyFreshness>,
 }
 
 impl<'a> Found<'a> {
@@ -109,6 +111,7 @@ impl<'a> Found<'a> {
         Self {
             key: key.into(),
             source,
+            stale: None,
         }
     }
 }
@@ -285,9 +288,13 @@ fn command_key<'a>(
         crate::KeyOutput::Line => CommandOutput::Line,
     };
     let spec = CommandSpec::new(&args).ttl(credential.ttl()).output(output);
-    match secrets.command_key(&spec).map(|cached| cached.key) {
-        Ok(value) if !value.expose_secret().trim().is_empty() => {
-            Ok(Found::new(value, KeySource::Command { program }))
+    match secrets.command_key(&spec) {
+        Ok(cached) if !cached.key.expose_secret().trim().is_empty() => {
+            let mut found = Found::new(cached.key, KeySource::Command { program });
+            if matches!(cached.freshness, KeyFreshness::Stale { .. }) {
+                found.stale = Some(cached.freshness);
+            }
+            Ok(found)
         }
         Ok(_) => Err(failed(SourceError::CommandEmptyOutput {
             program: program.to_string(),

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::error::Reason;
 use crate::key::{KeySource, KeySourceKind};
 use crate::request::Selection;
+use crate::source::KeyFreshness;
 use crate::{Op, Policy};
 
 /// What the resolver would do with a request.
@@ -45,6 +46,9 @@ pub struct Candidate {
     /// For a credential with a key pool: each key's state, by variable name, in the order
     /// written. Empty otherwise.
     pub keys: Vec<PoolKey>,
+    /// Set when the key is a cached command key served after its refresh failed: why, and
+    /// how much longer it is served.
+    pub stale: Option<KeyFreshness>,
 }
 
 /// One key of a key pool (`api_key_env = ["A", "B"]`), named by its variable, never by value.
@@ -245,6 +249,9 @@ impl fmt::Display for Explanation {
                     write!(f, "\n  usable    {name} {} (no key)", c.base_url)?
                 }
                 Status::Filtered(reason) => write!(f, "\n  filtered  {name}: {reason}")?,
+            }
+            if let Some(stale) = &c.stale {
+                write!(f, "\n            key: {stale}")?;
             }
             for key in &c.keys {
                 write!(f, "\n            key {key}")?;

@@ -371,3 +371,36 @@ fn lookups_during_a_refresh_of_a_usable_key_get_the_old_key_without_waiting() {
     });
     assert_eq!(bench.runs(), 2);
 }
+
+#[test]
+fn explain_says_when_a_stale_key_is_served_after_a_failed_refresh() {
+    let bench = Bench::new();
+    let argv = bench.line_argv("0");
+    let clock = ManualKeyClock::at(wall());
+    let r = resolver(config(&argv), bench.store(&clock));
+    assert_eq!(key(&r), "sk-run-1");
+    let fresh = r.explain("fast").expect("explains");
+    assert_eq!(fresh.candidates[0].stale, None);
+
+    bench.fail(true);
+    clock.advance(DEFAULT_KEY_TTL);
+    let explained = r.explain("fast").expect("explains");
+    let stale = explained.candidates[0].stale.as_ref().expect("stale");
+    assert!(
+        matches!(
+            stale,
+            KeyFreshness::Stale {
+                reason: SourceError::CommandFailed { .. },
+                ..
+            }
+        ),
+        "{stale:?}"
+    );
+    let shown = explained.to_string();
+    assert!(
+        shown.contains("key: the last good key") && shown.contains("vault is sealed"),
+        "{shown}"
+    );
+    assert!(!shown.contains("sk-run"), "{shown}");
+    assert_eq!(key(&r), "sk-run-1", "the old key is still served");
+}

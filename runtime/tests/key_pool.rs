@@ -9,11 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use call_common::{chat, ok_body};
-use llmcfg::call::{Executor, FailureClass, ManualClock, Outcome, StaticPlan};
 use llmcfg::call::CallOverrides;
-use llmcfg::{
-    Config, KeyState, Reason, ResolveError, Resolver, SecretMap, SecretString, Status,
-};
+use llmcfg::call::{Executor, FailureClass, ManualClock, Outcome, StaticPlan};
+use llmcfg::{Config, KeyState, Reason, ResolveError, Resolver, SecretMap, SecretString, Status};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -63,9 +61,47 @@ fn resolver(config: &'static Config, env: BTreeMap<String, String>) -> &'static 
     Box::leak(Box::new(r))
 }
 
+mod pooled {
+    llmcfg::include_llm_config!("../tests/corpus/valid/key-pool.toml");
+}
+
+#[test]
+fn the_macro_carries_the_pool_and_references_each_variable() {
+    let c = pooled::credentials::OPENAI;
+    let vars: Vec<&str> = c.api_key_envs().iter().map(|v| &**v).collect();
+    assert_eq!(vars, ["OPENAI_KEY_A", "OPENAI_KEY_B", "OPENAI_KEY_C"]);
+    assert!(c.is_pool());
+    assert_eq!(c.api_key_env(), Some("OPENAI_KEY_A"));
+    assert_eq!(pooled::env::OPENAI_KEY_C, "OPENAI_KEY_C");
+    // `Config::load` of the same file gives the same credential.
+    let text = include_str!("../../tests/corpus/valid/key-pool.toml");
+    let loaded = Config::from_toml_str(text).expect("valid");
+    assert_eq!(
+        loaded.credential("openai").map(|c| c.api_key_envs().len()),
+        Some(3)
+    );
+    // Turns go round the three keys; an unset one is skipped.
+    let r = Resolver::builder(&pooled::CONFIG)
+        .env(env(&[("OPENAI_KEY_A", KEY_A), ("OPENAI_KEY_C", KEY_B)]))
+        .secrets(BTreeMap::<String, SecretMap>::new())
+        .build()
+        .expect("resolver");
+    let keys: Vec<String> = (0..3)
+        .map(|_| {
+            let resolved = r.resolve(pooled::aliases::FAST).expect("resolves");
+            resolved.api_key().expect("key").expose_secret().to_string()
+        })
+        .collect();
+    assert_eq!(keys, [KEY_A, KEY_B, KEY_B]);
+}
+
 fn key(r: &Resolver<'_>) -> String {
     let resolved = r.resolve("smart").expect("resolves");
-    resolved.api_key().expect("a key").expose_secret().to_string()
+    resolved
+        .api_key()
+        .expect("a key")
+        .expose_secret()
+        .to_string()
 }
 
 #[test]
@@ -214,7 +250,10 @@ async fn a_rate_limited_key_rests_while_the_other_serves() {
             if remaining <= Duration::from_secs(20) && remaining > Duration::from_secs(19)),
         "{rest:?}"
     );
-    assert!(matches!(explained.candidates[0].status, Status::Usable { .. }));
+    assert!(matches!(
+        explained.candidates[0].status,
+        Status::Usable { .. }
+    ));
 
     // Its Retry-After over, KEY_A is drawn again in its turn.
     clock.advance(Duration::from_secs(21));

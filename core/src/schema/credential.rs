@@ -246,7 +246,10 @@ mod tests {
             codes("api_key_env = [\"A\", \"B\", \"A\"]"),
             [Code::DuplicatePoolKey]
         );
-        assert_eq!(codes("api_key_env = [\"A\", \"b-c\"]"), [Code::InvalidEnvName]);
+        assert_eq!(
+            codes("api_key_env = [\"A\", \"b-c\"]"),
+            [Code::InvalidEnvName]
+        );
         assert_eq!(
             codes("kind = \"file\"\npath = \"/k\"\napi_key_env = [\"A\", \"B\"]"),
             [Code::FieldKindMismatch]

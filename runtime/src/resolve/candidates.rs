@@ -22,6 +22,13 @@ use super::{Resolver, builtin};
 /// A candidate's key (`None`: it needs none), or why it cannot be used.
 pub(super) type KeyOutcome<'a> = Result<Option<Found<'a>>, Reason>;
 
+/// Whether a lookup takes a key pool's turn (a resolve) or only looks at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Turn {
+    Next,
+    Peek,
+}
+
 /// Where the candidates of a target come from.
 pub(super) enum Candidates<'a> {
     Configured(Cow<'a, [u32]>),
@@ -89,14 +96,14 @@ impl<'c> Resolver<'c> {
             .or_else(|| self.config.credential(reference))
     }
 
-    fn key_spec<'a>(&'a self, backend: &'a Backend) -> KeySpec<'a> {
+    fn key_spec<'a>(&'a self, backend: &'a Backend, turn: Turn) -> KeySpec<'a> {
         let Some(reference) = backend.credential_ref() else {
             return KeySpec::None;
         };
         match self.credential_for(backend) {
             Some(credential) => KeySpec::Credential {
                 credential,
-                turn: self.key_turn(credential),
+                turn: self.key_turn(credential, turn),
                 // The provider's variable is needed only when the credential names none.
                 standard_var: match credential.api_key_env() {
                     Some(_) => None,
@@ -110,9 +117,9 @@ impl<'c> Resolver<'c> {
         }
     }
 
-    /// The next turn of `credential`'s key pool (0 for a single variable): each lookup starts
-    /// at the next variable, so the keys are used in turn.
-    pub(crate) fn key_turn(&self, credential: &Credential) -> usize {
+    /// The turn of `credential`'s key pool (0 for a single variable). A resolve takes the
+    /// next turn, so the keys are used in turn; `explain` and `failover` look at it only.
+    fn key_turn(&self, credential: &Credential, turn: Turn) -> usize {
         if !credential.is_pool() {
             return 0;
         }
@@ -121,7 +128,10 @@ impl<'c> Resolver<'c> {
             .iter()
             .position(|c| std::ptr::eq(c, credential))
             .and_then(|i| self.key_turns.get(i))
-            .map_or(0, |turn| turn.fetch_add(1, Ordering::Relaxed))
+            .map_or(0, |counter| match turn {
+                Turn::Next => counter.fetch_add(1, Ordering::Relaxed),
+                Turn::Peek => counter.load(Ordering::Relaxed),
+            })
     }
 
     /// The key pool of `endpoint`'s credential, when it has one: each variable's key state.
@@ -161,7 +171,7 @@ impl<'c> Resolver<'c> {
         pool: &Pool<'a>,
         usable: &dyn Fn(&str) -> bool,
     ) -> Result<Found<'a>, Reason> {
-        let turn = self.key_turn(pool.credential);
+        let turn = self.key_turn(pool.credential, Turn::Next);
         pool.key(turn, &*self.env, &*self.secrets, usable)
     }
 
@@ -180,9 +190,10 @@ impl<'c> Resolver<'c> {
         &'a self,
         endpoint: Endpoint<'a>,
         alias_secret: Option<&'a str>,
+        turn: Turn,
     ) -> KeyOutcome<'a> {
         let spec = match endpoint {
-            Endpoint::Configured(b) => self.key_spec(b),
+            Endpoint::Configured(b) => self.key_spec(b, turn),
             Endpoint::Builtin(p) => Self::builtin_spec(p),
         };
         lookup(spec, alias_secret, &*self.env, &*self.secrets)
@@ -201,7 +212,7 @@ impl<'c> Resolver<'c> {
         };
         match unmet {
             Some(reason) => Err(reason),
-            None => self.key_of(endpoint, alias_secret),
+            None => self.key_of(endpoint, alias_secret, Turn::Peek),
         }
     }
 }

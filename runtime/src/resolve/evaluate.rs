@@ -10,7 +10,7 @@ use crate::select::{self, Needs};
 use crate::{Alias, Policy};
 
 use super::Resolver;
-use super::candidates::{Candidates, KeyOutcome};
+use super::candidates::{Candidates, KeyOutcome, Turn};
 use super::target::Target;
 
 /// A request's target and where its candidates come from.
@@ -126,7 +126,7 @@ impl<'c> Resolver<'c> {
                 break;
             };
             let endpoint = Endpoint::Configured(backend);
-            match self.key_of(endpoint, plan.alias_secret) {
+            match self.key_of(endpoint, plan.alias_secret, Turn::Next) {
                 Ok(key) => return Ok(resolved(&plan.target, endpoint, key)),
                 Err(reason) => failed.push((i, reason)),
             }

@@ -229,6 +229,10 @@ impl<'c> Resolver<'c> {
             .into_iter()
             .map(|outcome| {
                 let endpoint = outcome.endpoint;
+                let stale = match &outcome.key {
+                    Ok(Some(found)) => found.stale.clone(),
+                    _ => None,
+                };
                 Candidate {
                     backend: endpoint.name().to_string(),
                     base_url: RedactedUrl(endpoint.base_url()).to_string(),
@@ -243,6 +247,7 @@ impl<'c> Resolver<'c> {
                         Err(reason) => Status::Filtered(reason),
                     },
                     keys: self.pool_keys(endpoint, alias_secret),
+                    stale,
                 }
             })
             .collect();
@@ -257,6 +262,7 @@ impl<'c> Resolver<'c> {
                     backend: name.to_string(),
                 }),
                 keys: Vec::new(),
+                stale: None,
             });
         }
         let target = evaluation.target;
