@@ -14,14 +14,17 @@ use super::classify::FailureClass;
 use crate::credential::Pool;
 use crate::{ApiKey, KeySource, Resolved, Resolver};
 
-/// The resting keys: for each credential, each variable's end of rest.
+/// One credential's resting variables: when each rest ends, by the executor's clock.
+type Ends = HashMap<Box<str>, Duration>;
+
+/// The resting keys, by credential.
 #[derive(Debug, Default)]
 pub(crate) struct KeyRests {
-    map: Mutex<HashMap<Box<str>, HashMap<Box<str>, Duration>>>,
+    map: Mutex<HashMap<Box<str>, Ends>>,
 }
 
 impl KeyRests {
-    fn lock(&self) -> MutexGuard<'_, HashMap<Box<str>, HashMap<Box<str>, Duration>>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Box<str>, Ends>> {
         // Every update is one insert or remove: the map stays consistent under a panic.
         self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
