@@ -25,7 +25,7 @@ pub(crate) use calls::{
 pub(crate) use names::{
     api_key_env_holds_key, field_kind_mismatch, invalid_alias_name, invalid_command,
     invalid_env_name, invalid_model, invalid_name, invalid_secret_name, legacy_api_key_env,
-    plaintext_secret,
+    plaintext_secret, with_legacy_fix,
 };
 pub(crate) use refs::{
     Collision, constant_collision, duplicate_name, op_unserved, unknown_backend_ref,

@@ -1,5 +1,8 @@
 //! The legacy backend `api_key_env` and its replacement: the credential name a migration
-//! proposes, and the exact TOML the diagnostic and `cargo llmcfg migrate` write.
+//! proposes, and the exact TOML the diagnostic, its fix and `cargo llmcfg migrate` write.
+
+use crate::diagnostic::{Edit, Span};
+use crate::suggest;
 
 /// The credential name proposed for `env_var`: lowercased, without an `_api_key`/`_key`/`_token`
 /// suffix (`OPENAI_CHAT_API_KEY` → `openai_chat`), made unique against `taken` with `_2`, `_3`, ….
@@ -27,6 +30,64 @@ pub fn credential_block(table: &str, name: &str, env_var: &str) -> String {
     )
 }
 
+/// What the fix of one legacy backend `api_key_env` line does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fix<'a> {
+    /// The bytes of `api_key_env = "…"`.
+    pub(crate) line: Span,
+    /// The credential the backend should reference; `None` when it already has a
+    /// `credential_ref`, so the line only goes away.
+    pub(crate) reference: Option<&'a str>,
+    /// A credential to declare, `(name, env var)`, and where its table goes.
+    pub(crate) declare: Option<((&'a str, &'a str), usize)>,
+}
+
+/// The edits of `fix` in the file of llm table `table`: the line replaced (or emptied), the
+/// credential's table inserted. `None` when a name or variable cannot be written back as a plain
+/// TOML string. Every legacy backend reading the same variable inserts the same table at the
+/// same place, so tools that drop repeated identical edits (`check --fix`, rustfix) declare it
+/// once.
+pub(crate) fn fix_edits(table: &str, fix: Fix<'_>) -> Option<Vec<Edit>> {
+    let replacement = match fix.reference {
+        Some(name) => format!("credential_ref = {}", suggest::quoted(name)?),
+        None => String::new(),
+    };
+    let mut edits = vec![Edit {
+        span: fix.line,
+        replacement,
+    }];
+    if let Some(((name, env), at)) = fix.declare {
+        suggest::quoted(name)?;
+        suggest::quoted(env)?;
+        edits.push(Edit {
+            span: Span::new(at, at),
+            replacement: format!("{}\n", credential_block(table, name, env)),
+        });
+    }
+    Some(edits)
+}
+
+/// Where a credential table inserted before the backend entry whose header starts at
+/// `header` goes: at the start of its line, above the comment lines directly over it (they
+/// describe the backend). `None` when the entry is not a `[[…]]` section (an inline table).
+pub(crate) fn insertion_point(text: &str, header: usize) -> Option<usize> {
+    let line_start = |at: usize| text.get(..at).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let start = line_start(header);
+    let head = text.get(start..)?.trim_start();
+    if !head.starts_with("[[") {
+        return None;
+    }
+    let mut at = start;
+    while at > 0 {
+        let above = line_start(at - 1);
+        if !text.get(above..at)?.trim_start().starts_with('#') {
+            break;
+        }
+        at = above;
+    }
+    Some(at)
+}
+
 /// The help of the `legacy-api-key-env` diagnostic. `existing` is a credential that already
 /// reads `env_var`, which the backend should reference instead of declaring a new one.
 pub(crate) fn help(table: &str, env_var: &str, existing: Option<&str>, proposed: &str) -> String {
@@ -47,6 +108,34 @@ pub(crate) fn help(table: &str, env_var: &str, existing: Option<&str>, proposed:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_go_above_the_backend_and_its_comments() {
+        let text = "[llm]\n\n# main\n# backend\n[[llm.backends]]\nname = \"a\"\n";
+        let header = text.find("[[").unwrap_or_default();
+        assert_eq!(insertion_point(text, header), text.find("# main"));
+        let inline = "[llm]\nbackends = [{ name = \"a\" }]\n";
+        let at = inline.find('{').unwrap_or_default();
+        assert_eq!(insertion_point(inline, at), None);
+    }
+
+    #[test]
+    fn fix_replaces_the_line_and_declares_the_credential() {
+        let fix = Fix {
+            line: Span::new(10, 20),
+            reference: Some("openai"),
+            declare: Some((("openai", "OPENAI_API_KEY"), 3)),
+        };
+        let edits = fix_edits("llm", fix).unwrap_or_default();
+        assert_eq!(edits[0].replacement, "credential_ref = \"openai\"");
+        assert_eq!(edits[1].span, Span::new(3, 3));
+        assert!(edits[1].replacement.starts_with("[[llm.credentials]]\nname = \"openai\"\n"));
+        let odd = Fix {
+            reference: Some("a\"b"),
+            ..fix
+        };
+        assert!(fix_edits("llm", odd).is_none());
+    }
 
     #[test]
     fn names_from_env_vars() {

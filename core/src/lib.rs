@@ -65,7 +65,9 @@ mod validate;
 #[cfg(feature = "rules")]
 pub use code::{Code, Severity};
 #[cfg(feature = "rules")]
-pub use diagnostic::{Diagnostic, Location, Related, SourceFile, Span};
+pub use diagnostic::{
+    Applicability, Diagnostic, Edit, Location, Related, SourceFile, Span, Suggestion,
+};
 #[cfg(feature = "rules")]
 pub use model::LlmConfig;
 
@@ -147,7 +149,7 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
     let selected = parse::select(&root, table, &mut selecting);
     let mut semantic = selecting.finish();
     if let Some((llm, span)) = selected {
-        let mut reader = read::Reader::new(table);
+        let mut reader = read::Reader::new(table, source.shared_text());
         config = schema::read_llm(&mut reader, llm, span);
         semantic.append(&mut reader.finish());
         let mut validating = diags::Sink::default();

@@ -5,11 +5,12 @@
 //! unknown. toml's spanned tree holds `[section]` tables and `{ inline }` tables alike, so one
 //! path serves both.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::diags::{self, Sink, UnknownWord, WrongType};
 use crate::keys::{self, Ty};
 use crate::model::Spanned;
@@ -29,13 +30,16 @@ pub(crate) fn span_of<T>(spanned: &toml::Spanned<T>) -> Span {
 pub(crate) struct Reader {
     /// The dotted path of the llm table, for help texts.
     pub(crate) table: String,
+    /// The file's text: fixes that insert text look at what is written around them.
+    pub(crate) text: Arc<str>,
     sink: Sink,
 }
 
 impl Reader {
-    pub(crate) fn new(table: &str) -> Self {
+    pub(crate) fn new(table: &str, text: Arc<str>) -> Self {
         Reader {
             table: table.to_string(),
+            text,
             sink: Sink::default(),
         }
     }
@@ -184,8 +188,10 @@ impl Reader {
             return Some(word);
         }
         let words = (vocab.words)();
+        // A provider written as a kind names one kind: as sure as a single close word.
         let near = (vocab.near)(&item.value)
-            .or_else(|| suggest::did_you_mean(&item.value, words.iter().copied()));
+            .map(|n| (n, Applicability::MachineApplicable))
+            .or_else(|| suggest::closest(&item.value, words.iter().copied()));
         self.push((vocab.unknown)(UnknownWord {
             span: item.span,
             what: vocab.what,

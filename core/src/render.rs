@@ -35,6 +35,81 @@ pub struct JsonDiagnostic {
     pub message: String,
     /// What to write instead.
     pub help: String,
+    /// The fixes, in the shape of rustc's JSON: one `help` child per suggestion, its spans
+    /// holding `suggested_replacement` and `suggestion_applicability`.
+    pub children: Vec<JsonChild>,
+}
+
+/// A child of a [`JsonDiagnostic`], as rustc's JSON writes one.
+#[cfg(feature = "parse")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JsonChild {
+    /// What the fix does.
+    pub message: String,
+    /// Always `help`.
+    pub level: &'static str,
+    /// The edits.
+    pub spans: Vec<JsonSpan>,
+}
+
+/// One edit of a suggestion, with rustc's field names.
+#[cfg(feature = "parse")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JsonSpan {
+    /// The file, as named when checked.
+    pub file_name: String,
+    /// The first byte replaced.
+    pub byte_start: usize,
+    /// One past the last byte replaced (`byte_start` for an insertion).
+    pub byte_end: usize,
+    /// 1-based line of `byte_start`.
+    pub line_start: usize,
+    /// 1-based column (characters) of `byte_start`.
+    pub column_start: usize,
+    /// 1-based line of `byte_end`.
+    pub line_end: usize,
+    /// 1-based column (characters) of `byte_end`.
+    pub column_end: usize,
+    /// Always true: every edit is part of the fix.
+    pub is_primary: bool,
+    /// The text that replaces the bytes.
+    pub suggested_replacement: String,
+    /// `MachineApplicable`, `MaybeIncorrect`, `HasPlaceholders` or `Unspecified`.
+    pub suggestion_applicability: &'static str,
+}
+
+/// The suggestions of `diag` as rustc's JSON children. A suggestion whose replacement masking
+/// would change (something key-shaped) is left out: a fix never carries a secret.
+#[cfg(feature = "parse")]
+fn children(source: &SourceFile, diag: &Diagnostic) -> Vec<JsonChild> {
+    let file_name = clean(source.name());
+    diag.suggestions
+        .iter()
+        .filter(|s| s.edits.iter().all(|e| mask_keys(&e.replacement) == e.replacement))
+        .map(|s| JsonChild {
+            message: clean(&s.message),
+            level: "help",
+            spans: s
+                .edits
+                .iter()
+                .map(|e| {
+                    let (start, end) = (source.location(e.span.start), source.location(e.span.end));
+                    JsonSpan {
+                        file_name: file_name.clone(),
+                        byte_start: e.span.start,
+                        byte_end: e.span.end,
+                        line_start: start.line,
+                        column_start: start.column,
+                        line_end: end.line,
+                        column_end: end.column,
+                        is_primary: true,
+                        suggested_replacement: e.replacement.clone(),
+                        suggestion_applicability: s.applicability.as_str(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The structured form of `diag`.
@@ -52,6 +127,7 @@ pub fn json(source: &SourceFile, diag: &Diagnostic) -> JsonDiagnostic {
         end_column: end.column,
         message: clean(&diag.message),
         help: clean(&diag.help),
+        children: children(source, diag),
     }
 }
 
@@ -89,6 +165,40 @@ fn clean_line(text: &str) -> String {
 /// Key-shaped tokens are masked and control characters escaped everywhere in it; a source
 /// line longer than 120 characters is cut around the span.
 pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
+    plain_with_help(source, diag, &clean(&diag.help))
+}
+
+/// Every diagnostic of one file as [`plain`] renders it, except that a help of several lines
+/// already printed for an earlier diagnostic of the file is not printed again: the later ones
+/// say `= help: same as for the error at llm.toml:7:1`.
+pub fn plain_all(source: &SourceFile, diags: &[Diagnostic]) -> Vec<String> {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    diags
+        .iter()
+        .map(|diag| {
+            let help = clean(&diag.help);
+            if !help.contains('\n') {
+                return plain_with_help(source, diag, &help);
+            }
+            if let Some((_, at)) = seen.iter().find(|(h, _)| *h == help) {
+                return plain_with_help(source, diag, &format!("same as for the {at}"));
+            }
+            let here = source.location(diag.span.start);
+            let at = format!(
+                "{} at {}:{}:{}",
+                diag.severity,
+                clean_line(source.name()),
+                here.line,
+                here.column
+            );
+            seen.push((help.clone(), at));
+            plain_with_help(source, diag, &help)
+        })
+        .collect()
+}
+
+/// [`plain`] with `help` (already cleaned) as its help.
+fn plain_with_help(source: &SourceFile, diag: &Diagnostic, help: &str) -> String {
     let mut lines = vec![source.location(diag.span.start).line];
     lines.extend(
         diag.related
@@ -111,9 +221,8 @@ pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
         let _ = writeln!(out, "{pad} = note: {}", clean_line(&related.message));
         snippet(&mut out, source, &related.span, "", gutter);
     }
-    if !diag.help.is_empty() {
+    if !help.is_empty() {
         let _ = writeln!(out, "{pad} |");
-        let help = clean(&diag.help);
         let mut help = help.lines();
         let _ = writeln!(out, "{pad} = help: {}", help.next().unwrap_or(""));
         for line in help {

@@ -111,11 +111,16 @@ pub(crate) fn read_llm(r: &mut Reader, table: &DeTable<'_>, span: Span) -> LlmCo
             config.credentials.push(c);
         }
     }
-    for (entry, span) in r.array_of_tables("backends", backends) {
-        if let Some(b) = backend::read_backend(r, entry, span, &config.credentials) {
-            config.backends.push(b);
-        }
+    let entries = r.array_of_tables("backends", backends);
+    let insert_at = entries
+        .first()
+        .and_then(|(_, span)| crate::legacy::insertion_point(&r.text, span.start));
+    let mut legacy = backend::Legacy::new(&config.credentials, insert_at);
+    let mut read = Vec::with_capacity(entries.len());
+    for (entry, span) in entries {
+        read.extend(backend::read_backend(r, entry, span, &mut legacy));
     }
+    config.backends = read;
     if let Some(value) = aliases {
         alias::read_aliases(r, value, &mut config.aliases);
     }

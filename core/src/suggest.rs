@@ -1,12 +1,19 @@
-//! "Did you mean …?" for misspelled keys, kinds, ops and references.
+//! "Did you mean …?" for misspelled keys, kinds, ops and references, and how sure a fix is.
 
-/// The candidate closest to `word`, if one is close enough to be what was meant.
-pub fn did_you_mean<'a>(
+use crate::diagnostic::Applicability;
+
+/// The candidate closest to `word` and how sure the guess is, when one is close enough to be
+/// what was meant: [`Applicability::MachineApplicable`] when it is the only close candidate
+/// (or differs only in case and separators), [`Applicability::MaybeIncorrect`] when others are
+/// close too.
+pub fn closest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+) -> Option<(&'a str, Applicability)> {
     let lower = word.to_ascii_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
+    let mut close: Vec<&'a str> = Vec::new();
+    let mut slips = 0;
     for candidate in candidates {
         if candidate == word {
             continue;
@@ -18,11 +25,40 @@ pub fn did_you_mean<'a>(
             } else {
                 strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase())
             };
-        if score >= 0.82 && best.is_none_or(|(s, _)| score > s) {
+        if score < 0.82 {
+            continue;
+        }
+        if !close.contains(&candidate) {
+            close.push(candidate);
+            slips += usize::from(score >= 2.0);
+        }
+        if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
     }
-    best.map(|(_, c)| c)
+    let (score, found) = best?;
+    let sure = close.len() == 1 || (score >= 2.0 && slips == 1);
+    let applicability = if sure {
+        Applicability::MachineApplicable
+    } else {
+        Applicability::MaybeIncorrect
+    };
+    Some((found, applicability))
+}
+
+/// The candidate closest to `word`, if one is close enough to be what was meant.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    closest(word, candidates).map(|(c, _)| c)
+}
+
+/// `"word"` as a TOML basic string, for a replacement; `None` when it would need escapes (a
+/// fix is only offered for text that can be written back as it reads).
+pub fn quoted(word: &str) -> Option<String> {
+    let plain = !word.chars().any(|c| c == '"' || c == '\\' || c.is_control());
+    plain.then(|| format!("\"{word}\""))
 }
 
 fn normalize(s: &str) -> String {
@@ -30,11 +66,6 @@ fn normalize(s: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect()
-}
-
-/// ` (did you mean `x`?)`-style suffix, or nothing.
-pub(crate) fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    did_you_mean(word, candidates).map_or_else(String::new, |c| format!("did you mean `{c}`?"))
 }
 
 /// `a`, `b` or `c` — for "expected one of" lists.
@@ -68,6 +99,28 @@ mod tests {
             did_you_mean("credential_rf", ["credential_ref", "name"]),
             Some("credential_ref")
         );
+    }
+
+    #[test]
+    fn only_a_single_close_candidate_is_certain() {
+        let sure = Some(("credential_ref", Applicability::MachineApplicable));
+        assert_eq!(closest("credential_rf", ["credential_ref", "name"]), sure);
+        // Two names as close as each other: a guess, not a fix to apply unasked.
+        let guess = closest("openai_", ["openai_a", "openai_b"]).map(|(_, a)| a);
+        assert_eq!(guess, Some(Applicability::MaybeIncorrect));
+        // A case slip is certain even when other words are close.
+        assert_eq!(
+            closest("Embedding", ["embedding", "embeddings"]),
+            Some(("embedding", Applicability::MachineApplicable))
+        );
+        assert_eq!(closest("xyz", ["abc"]), None);
+    }
+
+    #[test]
+    fn replacements_are_plain_toml_strings() {
+        assert_eq!(quoted("openai").as_deref(), Some("\"openai\""));
+        assert_eq!(quoted("a\"b"), None);
+        assert_eq!(quoted("a\\b"), None);
     }
 
     #[test]

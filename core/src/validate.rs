@@ -63,11 +63,11 @@ fn credential_refs(config: &LlmConfig, sink: &mut Sink) {
             used.insert(name);
             continue;
         }
-        let near = suggest::did_you_mean(
+        let near = suggest::closest(
             &reference.value,
             config.credentials.iter().map(|c| c.name.value.as_str()),
         );
-        if let Some(near) = near {
+        if let Some((near, _)) = near {
             used.insert(near);
         }
         sink.push(diags::unknown_credential_ref(
@@ -163,7 +163,7 @@ fn alias_rules(config: &LlmConfig, index: &Index<'_>, alias: &Alias, sink: &mut 
         && index.backend(&pin.value).is_none()
     {
         let names = config.backends.iter().map(|b| b.name.value.as_str());
-        let near = suggest::did_you_mean(&pin.value, names);
+        let near = suggest::closest(&pin.value, names);
         sink.push(diags::unknown_backend_ref(pin.span, name, &pin.value, near));
     }
     let (provider, model) = (alias.provider(), alias.model_name());
@@ -209,7 +209,7 @@ fn default_alias(config: &LlmConfig, sink: &mut Sink) {
         .iter()
         .map(|a| a.name.value.as_str())
         .collect();
-    let near = suggest::did_you_mean(&default.value, names.iter().copied());
+    let near = suggest::closest(&default.value, names.iter().copied());
     sink.push(diags::unknown_default_alias(
         default.span,
         &default.value,

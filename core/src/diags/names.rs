@@ -2,7 +2,7 @@
 //! secrets, models), its credential keys, and secrets written where a name belongs.
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span};
 use crate::legacy;
 
 /// `plaintext-secret`: `key` holds a secret (masked at `value` in every snippet).
@@ -51,6 +51,18 @@ pub(crate) fn legacy_api_key_env(
     )
     .with_label("backends reference a credential with `credential_ref` instead")
     .with_help(legacy::help(table, env, existing, proposed))
+}
+
+/// `diag` (a `legacy-api-key-env`) with its fix, when the edits could be made.
+pub(crate) fn with_legacy_fix(diag: Diagnostic, edits: Option<Vec<Edit>>) -> Diagnostic {
+    match edits {
+        Some(edits) => diag.with_edits(
+            "reference a credential with `credential_ref` instead",
+            edits,
+            Applicability::MachineApplicable,
+        ),
+        None => diag,
+    }
 }
 
 /// `invalid-env-name`: `name` is not `[A-Za-z_][A-Za-z0-9_]*`; the help proposes it fixed.
