@@ -50,7 +50,7 @@ Configs are found in this order: `--config`; `config`/`table` in `[package.metad
 package's sources; `llm.toml` at the package root.
 
 `--fix` applies every fix marked `MachineApplicable` (a misspelled key, kind, op or reference \
-with a single close candidate; a legacy backend `api_key_env`, as `migrate --write` does) to the \
+with one clear candidate; a legacy backend `api_key_env`, as `migrate --write` does) to the \
 files, comments and formatting kept, written atomically; then checks again and reports what is \
 left. Running it twice changes nothing. It edits files only: standard input is refused.
 

@@ -67,6 +67,29 @@ pub(crate) fn fix_edits(table: &str, fix: Fix<'_>) -> Option<Vec<Edit>> {
     Some(edits)
 }
 
+/// The bytes to remove for the line `api_key_env = "…"` at `span` to go: also the blanks after
+/// it, and the line break when nothing else is on the line (a comment after it stays).
+pub(crate) fn removal(text: &str, span: Span) -> Span {
+    let rest = text.get(span.end..).unwrap_or("");
+    let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let after = &rest[blanks..];
+    let line_start = text.get(..span.start).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let alone = text
+        .get(line_start..span.start)
+        .is_some_and(|t| t.trim().is_empty());
+    let end_of_line = if after.starts_with("\r\n") {
+        Some(2)
+    } else if after.starts_with('\n') {
+        Some(1)
+    } else {
+        None
+    };
+    match end_of_line {
+        Some(newline) if alone => Span::new(line_start, span.end + blanks + newline),
+        _ => Span::new(span.start, span.end + blanks),
+    }
+}
+
 /// Where a credential table inserted before the backend entry whose header starts at
 /// `header` goes: at the start of its line, above the comment lines directly over it (they
 /// describe the backend). `None` when the entry is not a `[[…]]` section (an inline table).
@@ -91,7 +114,7 @@ pub(crate) fn insertion_point(text: &str, header: usize) -> Option<usize> {
 /// The help of the `legacy-api-key-env` diagnostic. `existing` is a credential that already
 /// reads `env_var`, which the backend should reference instead of declaring a new one.
 pub(crate) fn help(table: &str, env_var: &str, existing: Option<&str>, proposed: &str) -> String {
-    let tail = "`cargo llmcfg migrate --write` rewrites every legacy backend of the file this way, keeping comments";
+    let tail = "`cargo llmcfg check --fix` (or `migrate --write`) rewrites every legacy backend of the file this way, keeping comments";
     match existing {
         Some(name) => format!(
             "credential `{name}` already reads `{env_var}`; in this backend replace the line with:\n\n\
@@ -108,6 +131,18 @@ pub(crate) fn help(table: &str, env_var: &str, existing: Option<&str>, proposed:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_removed_line_takes_its_blanks_and_break_along() {
+        let text = "a = 1\n  api_key_env = \"K\"  \nb = 2\napi_key_env = \"K\" # why\n";
+        let first = text.find("api").unwrap_or_default();
+        let span = Span::new(first, first + 17);
+        let gone = removal(text, span);
+        assert_eq!(&text[gone.range()], "  api_key_env = \"K\"  \n");
+        let second = text.rfind("api").unwrap_or_default();
+        let gone = removal(text, Span::new(second, second + 17));
+        assert_eq!(&text[gone.range()], "api_key_env = \"K\" ");
+    }
 
     #[test]
     fn credentials_go_above_the_backend_and_its_comments() {

@@ -3,41 +3,48 @@
 use crate::diagnostic::Applicability;
 
 /// The candidate closest to `word` and how sure the guess is, when one is close enough to be
-/// what was meant: [`Applicability::MachineApplicable`] when it is the only close candidate
-/// (or differs only in case and separators), [`Applicability::MaybeIncorrect`] when others are
-/// close too.
+/// what was meant. [`Applicability::MachineApplicable`] when the guess is a case or separator
+/// slip, or one or two typed characters away (an insertion, deletion, substitution or swap)
+/// with no other close candidate as few away; [`Applicability::MaybeIncorrect`] otherwise
+/// (`openai_` is as close to `openai_a` as to `openai_b`).
 pub fn closest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<(&'a str, Applicability)> {
     let lower = word.to_ascii_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
-    let mut close: Vec<&'a str> = Vec::new();
-    let mut slips = 0;
+    let mut close: Vec<(&'a str, bool)> = Vec::new();
     for candidate in candidates {
         if candidate == word {
             continue;
         }
-        let score =
-            if candidate.eq_ignore_ascii_case(word) || normalize(candidate) == normalize(&lower) {
-                // Case or separator slips (`Chat-Completions`) are always what was meant.
-                2.0
-            } else {
-                strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase())
-            };
+        let slip = candidate.eq_ignore_ascii_case(word) || normalize(candidate) == normalize(&lower);
+        // Case or separator slips (`Chat-Completions`) are always what was meant.
+        let score = if slip {
+            2.0
+        } else {
+            strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase())
+        };
         if score < 0.82 {
             continue;
         }
-        if !close.contains(&candidate) {
-            close.push(candidate);
-            slips += usize::from(score >= 2.0);
+        if !close.iter().any(|(c, _)| *c == candidate) {
+            close.push((candidate, slip));
         }
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
     }
-    let (score, found) = best?;
-    let sure = close.len() == 1 || (score >= 2.0 && slips == 1);
+    let (_, found) = best?;
+    let typos = |c: &str| strsim::osa_distance(&lower, &c.to_ascii_lowercase());
+    let slips = close.iter().filter(|(_, slip)| *slip).count();
+    let sure = match close.iter().find(|(c, _)| *c == found) {
+        Some((_, true)) => slips == 1,
+        _ => {
+            let d = typos(found);
+            d <= 2 && close.iter().all(|(c, _)| *c == found || typos(c) > d)
+        }
+    };
     let applicability = if sure {
         Applicability::MachineApplicable
     } else {
@@ -114,6 +121,14 @@ mod tests {
             Some(("embedding", Applicability::MachineApplicable))
         );
         assert_eq!(closest("xyz", ["abc"]), None);
+        // `default_policy` is close too, but `default_alias` is one swap away.
+        assert_eq!(
+            closest("defualt_alias", ["default_alias", "default_policy"]),
+            Some(("default_alias", Applicability::MachineApplicable))
+        );
+        // Close in spelling but three edits away: a guess.
+        let far = closest("crdentail_rf", ["credential_ref"]).map(|(_, a)| a);
+        assert_eq!(far, Some(Applicability::MaybeIncorrect));
     }
 
     #[test]

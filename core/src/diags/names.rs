@@ -36,21 +36,32 @@ pub(crate) fn api_key_env_holds_key(span: Span) -> Diagnostic {
 }
 
 /// `legacy-api-key-env`: `who` (`backend \`x\``) names `env` itself; `existing` is a credential
-/// that already reads it, `proposed` the name a new one would get.
+/// that already reads it (and where it is named), `proposed` the name a new one would get.
 pub(crate) fn legacy_api_key_env(
     span: Span,
     who: &str,
     table: &str,
     env: &str,
-    (existing, proposed): (Option<&str>, &str),
+    (existing, proposed): (Option<(&str, Span)>, &str),
 ) -> Diagnostic {
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::LegacyApiKeyEnv,
         span,
         format!("{who} uses the legacy `api_key_env` field"),
     )
     .with_label("backends reference a credential with `credential_ref` instead")
-    .with_help(legacy::help(table, env, existing, proposed))
+    .with_help(legacy::help(
+        table,
+        env,
+        existing.map(|(name, _)| name),
+        proposed,
+    ));
+    match existing {
+        // The credential to reference: also how `check` knows an `unused-credential` warning
+        // for it is a knock-on of this error.
+        Some((name, at)) => diag.with_related(at, format!("credential `{name}` reads `{env}`")),
+        None => diag,
+    }
 }
 
 /// `diag` (a `legacy-api-key-env`) with its fix, when the edits could be made.

@@ -113,12 +113,13 @@ pub(crate) fn unknown_provider(
     span: Span,
     alias: &str,
     (provider, model): (&str, &str),
-    near: Option<&str>,
+    near: Near<'_>,
 ) -> Diagnostic {
-    let hint = near.map_or_else(String::new, |p| {
+    let hint = near.map_or_else(String::new, |(p, _)| {
         format!("did you mean `{p}/{model}`? otherwise ")
     });
-    Diagnostic::new(
+    let fixed = near.map(|(p, sure)| (format!("{p}/{model}"), sure));
+    let diag = Diagnostic::new(
         Code::UnknownProvider,
         span,
         format!("alias `{alias}` names unknown provider `{provider}` and no backend serves it"),
@@ -126,7 +127,11 @@ pub(crate) fn unknown_provider(
     .with_label(format!("`{provider}` is not a built-in provider"))
     .with_help(format!(
         "{hint}pin the alias to a configured backend with `backend = \"…\"`, or bind a backend with `model = \"{provider}/{model}\"`"
-    ))
+    ));
+    match &fixed {
+        Some((text, sure)) => with_word_fix(diag, span, Some((text, *sure))),
+        None => diag,
+    }
 }
 
 /// `op-unserved`: alias `alias` lists `op`, which none of its backends serves.

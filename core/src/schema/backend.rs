@@ -213,11 +213,12 @@ fn legacy_api_key_env(
 ) {
     let written = value.get_ref().as_str();
     let env = written.unwrap_or("OPENAI_API_KEY");
-    let existing = legacy
+    let reading = legacy
         .credentials
         .iter()
         .find(|c| c.api_key_env.as_ref().is_some_and(|e| e.value == env))
-        .map(|c| c.name.value.as_str());
+        .map(|c| (c.name.value.as_str(), c.name.span));
+    let existing = reading.map(|(name, _)| name);
     let proposed = existing.map_or_else(|| legacy.propose(env), str::to_string);
     let who = read.name.as_ref().map_or_else(
         || "a backend".to_string(),
@@ -229,16 +230,16 @@ fn legacy_api_key_env(
     // `Some(place)` when a credential must be declared; `place` is `None` where none can go.
     let declare = existing.is_none().then_some(legacy.insert_at);
     let edits = fixable
-        .then(|| legacy_fix(&r.table, span, (env, &proposed), declare, read))
+        .then(|| legacy_fix((&r.table, &r.text), span, (env, &proposed), declare, read))
         .flatten();
-    let diag = diags::legacy_api_key_env(span, &who, &r.table, env, (existing, &proposed));
+    let diag = diags::legacy_api_key_env(span, &who, &r.table, env, (reading, &proposed));
     r.push(diags::with_legacy_fix(diag, edits));
 }
 
 /// The edits of the fix: `credential_ref` in place of the line (or the line emptied when the
 /// backend has one), and the credential's table when it must be declared.
 fn legacy_fix(
-    table: &str,
+    (table, text): (&str, &str),
     line: Span,
     (env, name): (&str, &str),
     declare: Option<Option<usize>>,
@@ -250,7 +251,12 @@ fn legacy_fix(
         _ => None,
     };
     let fix = legacy::Fix {
-        line,
+        // Only going away: the whole line, so no blank line or lone indent is left.
+        line: if has_ref {
+            legacy::removal(text, line)
+        } else {
+            line
+        },
         reference: (!has_ref).then_some(name),
         declare,
     };
