@@ -103,7 +103,10 @@ fn not_a_file(path: &Path) -> Option<Failure> {
             Err(_) => return None,
         }
     };
-    Some(Failure::usage("fix-input", format!("--fix edits files: {why}")))
+    Some(Failure::usage(
+        "fix-input",
+        format!("--fix edits files: {why}"),
+    ))
 }
 
 /// Fixes `target`'s file in place under the edit lock, saying on stderr what it did.

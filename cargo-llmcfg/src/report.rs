@@ -153,11 +153,7 @@ fn paint(text: &str) -> String {
     const BOLD: &str = "\u{1b}[1m";
     const RESET: &str = "\u{1b}[0m";
     let mut out = String::with_capacity(text.len() + 64);
-    let gutter = text
-        .lines()
-        .nth(1)
-        .and_then(|l| l.find("-->"))
-        .unwrap_or(0);
+    let gutter = text.lines().nth(1).and_then(|l| l.find("-->")).unwrap_or(0);
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -184,7 +180,10 @@ fn paint(text: &str) -> String {
         };
         let (gutter_text, rest) = line.split_at(cut.min(line.len()));
         let _ = write!(out, "{BLUE}{gutter_text}{RESET}");
-        match rest.strip_prefix(" help:").or_else(|| rest.strip_prefix(" note:")) {
+        match rest
+            .strip_prefix(" help:")
+            .or_else(|| rest.strip_prefix(" note:"))
+        {
             Some(tail) => {
                 let word = &rest[..rest.len() - tail.len()];
                 let _ = write!(out, "{BOLD}{word}{RESET}{tail}");
@@ -289,10 +288,19 @@ mod tests {
         let plain: String = painted
             .split('\u{1b}')
             .enumerate()
-            .map(|(i, part)| if i == 0 { part } else { part.split_once('m').map_or(part, |(_, t)| t) })
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or(part, |(_, t)| t)
+                }
+            })
             .collect();
         assert_eq!(plain, text);
-        assert!(painted.contains("\u{1b}[1;31merror[llmcfg::x]"), "{painted}");
+        assert!(
+            painted.contains("\u{1b}[1;31merror[llmcfg::x]"),
+            "{painted}"
+        );
         assert!(painted.ends_with("          b = 2"), "{painted}");
     }
 

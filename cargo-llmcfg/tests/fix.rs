@@ -50,7 +50,12 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
         let config = dir.path().join("llm.toml");
         std::fs::write(&config, &text).expect("copy");
         let before = check(dir.path(), table.as_deref(), &[]);
-        assert_eq!(before.status.code(), Some(1), "{}: has findings", file.display());
+        assert_eq!(
+            before.status.code(),
+            Some(1),
+            "{}: has findings",
+            file.display()
+        );
 
         let fixed = check(dir.path(), table.as_deref(), &["--fix"]);
         let after = std::fs::read_to_string(&config).expect("read");
@@ -61,10 +66,18 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
             file.display(),
             stdout(&fixed)
         );
-        assert!(stderr(&fixed).contains("llm.toml: applied "), "{}", stderr(&fixed));
+        assert!(
+            stderr(&fixed).contains("llm.toml: applied "),
+            "{}",
+            stderr(&fixed)
+        );
         for comment in text.lines().filter(|l| l.contains('#')) {
             let comment = &comment[comment.find('#').unwrap_or(0)..];
-            assert!(after.contains(comment), "{}: lost {comment}", file.display());
+            assert!(
+                after.contains(comment),
+                "{}: lost {comment}",
+                file.display()
+            );
         }
         insta::assert_snapshot!(format!("fixed__{}", stem(&file)), after);
 
@@ -72,7 +85,11 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
         assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
         let again = check(dir.path(), table.as_deref(), &["--fix"]);
         assert_eq!(again.status.code(), Some(0));
-        assert!(stderr(&again).contains("nothing to fix"), "{}", stderr(&again));
+        assert!(
+            stderr(&again).contains("nothing to fix"),
+            "{}",
+            stderr(&again)
+        );
         assert_eq!(std::fs::read_to_string(&config).expect("read"), after);
     }
 }
@@ -125,8 +142,15 @@ fn human_layout_refers_to_a_repeated_help() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::copy(&file, dir.path().join("llm.toml")).expect("copy");
     let out = stdout(&check(dir.path(), None, &[]));
-    assert!(out.starts_with("error[llmcfg::legacy-api-key-env]: "), "{out}");
-    assert_eq!(out.matches("declare the credential once").count(), 2, "{out}");
+    assert!(
+        out.starts_with("error[llmcfg::legacy-api-key-env]: "),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("declare the credential once").count(),
+        2,
+        "{out}"
+    );
     assert!(
         out.contains("= help: same as for the error at llm.toml:11:1"),
         "{out}"
@@ -142,5 +166,59 @@ fn fix_refuses_standard_input() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("standard input cannot be fixed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("standard input cannot be fixed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// On every invalid corpus file: `--fix` never breaks the TOML, never loses a comment, leaves no
+/// machine-applicable fix behind, and a second run changes nothing.
+#[test]
+fn fix_on_the_whole_corpus_is_safe_and_idempotent() {
+    for file in common::corpus_files("invalid") {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let table = declared_table(&text);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("llm.toml");
+        std::fs::write(&config, &text).expect("copy");
+        let first = check(
+            dir.path(),
+            table.as_deref(),
+            &["--fix", "--message-format", "json"],
+        );
+        assert_ne!(
+            first.status.code(),
+            Some(2),
+            "{}: {}",
+            file.display(),
+            stderr(&first)
+        );
+        let after = std::fs::read_to_string(&config).expect("read");
+        let syntax = |out: &str| out.contains("\"code\":\"toml-syntax\"");
+        if !text.contains("expect: toml-syntax") {
+            assert!(!syntax(&stdout(&first)), "{}:\n{after}", file.display());
+        }
+        for comment in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(
+                after.contains(comment),
+                "{}: lost {comment}",
+                file.display()
+            );
+        }
+        assert!(
+            !stdout(&first).contains("MachineApplicable"),
+            "{}: a fix left behind\n{}",
+            file.display(),
+            stdout(&first)
+        );
+        let again = check(dir.path(), table.as_deref(), &["--fix"]);
+        assert!(
+            stderr(&again).contains("nothing to fix"),
+            "{}",
+            file.display()
+        );
+        assert_eq!(std::fs::read_to_string(&config).expect("read"), after);
+    }
 }

@@ -9,8 +9,9 @@ use common::{cli, stdout};
 
 /// The `text` block after "Every rule is a diagnostic with a stable code" in the README.
 fn readme_sample() -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-        .expect("README.md");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md");
     let start = readme
         .find("Every rule is a diagnostic with a stable code")
         .expect("the README shows a sample");
@@ -34,5 +35,8 @@ fn the_readme_sample_is_real_check_output() {
         real,
         "update the README's sample to the real output above"
     );
-    assert!(real.contains("= help: same as for the error at llm.toml:10:1"), "{real}");
+    assert!(
+        real.contains("= help: same as for the error at llm.toml:10:1"),
+        "{real}"
+    );
 }

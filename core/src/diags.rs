@@ -35,7 +35,7 @@ pub(crate) use values::{
     UnknownValue, UnknownWord, WrongType, duplicate_entry, invalid_duration, missing_field,
     out_of_range, table_not_found, unknown_backend_kind, unknown_credential_kind, unknown_field,
     unknown_hosting, unknown_key_output, unknown_op, unknown_policy, unknown_transport,
-    unknown_value, wrong_type,
+    unknown_value, with_removal, wrong_type,
 };
 
 /// The diagnostics of one pass, in the order the rules found them (reports sort by position).

@@ -45,7 +45,8 @@ fn a_misspelled_key_is_renamed_in_place() {
 fn vocabulary_words_are_replaced_with_quotes() {
     let text = format!("[llm]\n{BACKEND}ops = [\"chat_completion\", \"embedings\"]\n");
     assert!(fixed(&text).contains("ops = [\"chat_completions\", \"embeddings\"]"));
-    let kind = "[llm]\n[[llm.backends]]\nname = \"b\"\nkind = \"openai\"\nops = [\"chat_completions\"]\n";
+    let kind =
+        "[llm]\n[[llm.backends]]\nname = \"b\"\nkind = \"openai\"\nops = [\"chat_completions\"]\n";
     assert!(fixed(kind).contains("kind = \"openai_chat_completion\""));
     let policy = "[llm]\ndefault_policy = \"round-robin\"\n";
     assert!(fixed(policy).contains("\"round_robin\""));
@@ -69,7 +70,9 @@ fn references_are_fixed_only_when_one_name_is_close() {
         .diagnostics
         .iter()
         .find(|d| d.code == Code::UnknownCredentialRef);
-    let applicability = unknown.and_then(|d| d.suggestions.first()).map(|s| s.applicability);
+    let applicability = unknown
+        .and_then(|d| d.suggestions.first())
+        .map(|s| s.applicability);
     assert_eq!(applicability, Some(Applicability::MaybeIncorrect));
     assert_eq!(fixed(&two), two);
 }
@@ -118,4 +121,16 @@ fn knock_on_warnings_are_dropped() {
          fast = {{ model = \"openai/gpt-5-nano\", backend = \"c\", ops = [\"embeddings\"] }}\n"
     );
     assert_eq!(codes(&pinned), [Code::UnknownBackendRef]);
+}
+
+#[test]
+fn a_repeated_list_item_goes_with_its_comma() {
+    let text =
+        format!("[llm]\n{BACKEND}ops = [\"embeddings\", \"chat_completions\", \"embeddings\"]\n");
+    assert!(fixed(&text).contains("ops = [\"embeddings\", \"chat_completions\"]\n"));
+    // A comment between: left for a person.
+    let commented = format!("[llm]\n{BACKEND}ops = [\"embeddings\", # why\n  \"embeddings\"]\n");
+    assert_eq!(fixed(&commented), commented);
+    let comma_in_comment = commented.replace("# why", "# why,");
+    assert_eq!(fixed(&comma_in_comment), comma_in_comment);
 }

@@ -73,7 +73,9 @@ pub(crate) fn removal(text: &str, span: Span) -> Span {
     let rest = text.get(span.end..).unwrap_or("");
     let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     let after = &rest[blanks..];
-    let line_start = text.get(..span.start).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let line_start = text
+        .get(..span.start)
+        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
     let alone = text
         .get(line_start..span.start)
         .is_some_and(|t| t.trim().is_empty());
@@ -94,7 +96,10 @@ pub(crate) fn removal(text: &str, span: Span) -> Span {
 /// `header` goes: at the start of its line, above the comment lines directly over it (they
 /// describe the backend). `None` when the entry is not a `[[…]]` section (an inline table).
 pub(crate) fn insertion_point(text: &str, header: usize) -> Option<usize> {
-    let line_start = |at: usize| text.get(..at).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let line_start = |at: usize| {
+        text.get(..at)
+            .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1))
+    };
     let start = line_start(header);
     let head = text.get(start..)?.trim_start();
     if !head.starts_with("[[") {
@@ -164,7 +169,11 @@ mod tests {
         let edits = fix_edits("llm", fix).unwrap_or_default();
         assert_eq!(edits[0].replacement, "credential_ref = \"openai\"");
         assert_eq!(edits[1].span, Span::new(3, 3));
-        assert!(edits[1].replacement.starts_with("[[llm.credentials]]\nname = \"openai\"\n"));
+        assert!(
+            edits[1]
+                .replacement
+                .starts_with("[[llm.credentials]]\nname = \"openai\"\n")
+        );
         let odd = Fix {
             reference: Some("a\"b"),
             ..fix

@@ -25,6 +25,17 @@ pub(crate) fn span_of<T>(spanned: &toml::Spanned<T>) -> Span {
     spanned.span().into()
 }
 
+/// The bytes that remove the array item at `span`, a repeat of an earlier one: from the comma
+/// before it (blanks and line breaks between allowed) to its end. `None` when something else
+/// (a comment) is in between, so nothing but the item and its comma ever goes.
+fn repeated_item(text: &str, span: Span) -> Option<Span> {
+    let before = text.get(..span.start)?.trim_end();
+    let kept = before.strip_suffix(',')?;
+    // A `#` earlier on the comma's line may start a comment holding that comma.
+    let line = &kept[kept.rfind('\n').map_or(0, |i| i + 1)..];
+    (!line.contains('#')).then(|| Span::new(kept.len(), span.end))
+}
+
 /// Reads spanned values into typed ones; the sink of the reading pass.
 #[derive(Debug)]
 pub(crate) struct Reader {
@@ -174,7 +185,9 @@ impl Reader {
             };
             if let Some(first) = out.iter().find(|w| w.value == word) {
                 let first = first.span;
-                self.push(diags::duplicate_entry(item.span, first, key, &item.value));
+                let removal = repeated_item(&self.text, item.span);
+                let diag = diags::duplicate_entry(item.span, first, key, &item.value);
+                self.push(diags::with_removal(diag, removal));
                 continue;
             }
             out.push(Spanned::new(word, item.span));

@@ -18,7 +18,8 @@ pub fn closest<'a>(
         if candidate == word {
             continue;
         }
-        let slip = candidate.eq_ignore_ascii_case(word) || normalize(candidate) == normalize(&lower);
+        let slip =
+            candidate.eq_ignore_ascii_case(word) || normalize(candidate) == normalize(&lower);
         // Case or separator slips (`Chat-Completions`) are always what was meant.
         let score = if slip {
             2.0
@@ -64,7 +65,9 @@ pub fn did_you_mean<'a>(
 /// `"word"` as a TOML basic string, for a replacement; `None` when it would need escapes (a
 /// fix is only offered for text that can be written back as it reads).
 pub fn quoted(word: &str) -> Option<String> {
-    let plain = !word.chars().any(|c| c == '"' || c == '\\' || c.is_control());
+    let plain = !word
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control());
     plain.then(|| format!("\"{word}\""))
 }
 

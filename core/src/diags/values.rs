@@ -328,6 +328,18 @@ pub(crate) fn duplicate_entry(span: Span, first: Span, key: &str, value: &str) -
     .with_help(format!("remove the second `\"{value}\"`"))
 }
 
+/// `diag` (a `duplicate-entry`) with the fix removing the repeat at `removal`, when known.
+pub(crate) fn with_removal(diag: Diagnostic, removal: Option<Span>) -> Diagnostic {
+    match removal {
+        Some(span) => diag.with_fix(
+            "remove the repeat",
+            (span, String::new()),
+            Applicability::MachineApplicable,
+        ),
+        None => diag,
+    }
+}
+
 /// `invalid-duration`: `key`'s string is not a positive duration.
 pub(crate) fn invalid_duration(span: Span, key: &str, error: &DurationError) -> Diagnostic {
     let (message, label) = match error {

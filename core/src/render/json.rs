@@ -74,7 +74,11 @@ fn children(source: &SourceFile, diag: &Diagnostic) -> Vec<JsonChild> {
     let file_name = clean(source.name());
     diag.suggestions
         .iter()
-        .filter(|s| s.edits.iter().all(|e| mask_keys(&e.replacement) == e.replacement))
+        .filter(|s| {
+            s.edits
+                .iter()
+                .all(|e| mask_keys(&e.replacement) == e.replacement)
+        })
         .map(|s| JsonChild {
             message: clean(&s.message),
             level: "help",
