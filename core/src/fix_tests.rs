@@ -134,3 +134,26 @@ fn a_repeated_list_item_goes_with_its_comma() {
     let comma_in_comment = commented.replace("# why", "# why,");
     assert_eq!(fixed(&comma_in_comment), comma_in_comment);
 }
+
+#[test]
+fn guesses_are_offered_but_never_applied() {
+    let text = "[llm]\n[llm.aliases]\nfast = \"gpt-5-nano\"\n";
+    let report = check("x.toml", text, &Options::default());
+    let fix = report.diagnostics[0].suggestions.first().map(|s| {
+        let e = &s.edits[0];
+        (
+            &text[e.span.range()],
+            e.replacement.as_str(),
+            s.applicability,
+        )
+    });
+    assert_eq!(
+        fix,
+        Some((
+            "\"gpt-5-nano\"",
+            "\"openai/gpt-5-nano\"",
+            Applicability::MaybeIncorrect
+        ))
+    );
+    assert_eq!(fixed(text), text);
+}
