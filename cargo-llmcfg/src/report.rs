@@ -154,16 +154,16 @@ fn paint(text: &str) -> String {
     const RESET: &str = "\u{1b}[0m";
     let mut out = String::with_capacity(text.len() + 64);
     let gutter = text.lines().nth(1).and_then(|l| l.find("-->")).unwrap_or(0);
+    let colour = if text.starts_with("warning") {
+        "\u{1b}[1;33m"
+    } else {
+        "\u{1b}[1;31m"
+    };
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         if i == 0 {
-            let colour = if line.starts_with("warning") {
-                "\u{1b}[1;33m"
-            } else {
-                "\u{1b}[1;31m"
-            };
             let (head, rest) = line.split_once(": ").unwrap_or((line, ""));
             let _ = write!(out, "{colour}{head}{RESET}{BOLD}: {rest}{RESET}");
             continue;
@@ -179,7 +179,17 @@ fn paint(text: &str) -> String {
             0
         };
         let (gutter_text, rest) = line.split_at(cut.min(line.len()));
-        let _ = write!(out, "{BLUE}{gutter_text}{RESET}");
+        if !gutter_text.is_empty() {
+            let _ = write!(out, "{BLUE}{gutter_text}{RESET}");
+        }
+        // The marks under a span (and their label), in the severity's colour; a source line
+        // has its number in the gutter, a line of marks none.
+        let marks = !gutter_text.contains(|c: char| c.is_ascii_digit())
+            && rest.trim_start().starts_with('^');
+        if marks {
+            let _ = write!(out, "{colour}{rest}{RESET}");
+            continue;
+        }
         match rest
             .strip_prefix(" help:")
             .or_else(|| rest.strip_prefix(" note:"))
