@@ -39,7 +39,25 @@ pub(crate) struct Fix<'a> {
     /// `credential_ref`, so the line only goes away.
     pub(crate) reference: Option<&'a str>,
     /// A credential to declare, `(name, env var)`, and where its table goes.
-    pub(crate) declare: Option<((&'a str, &'a str), usize)>,
+    pub(crate) declare: Option<((&'a str, &'a str), Insertion)>,
+}
+
+/// Where a new credential table goes, and the line breaks around it there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Insertion {
+    /// The byte it goes before.
+    pub(crate) at: usize,
+    /// Written before the table (a blank line at the end of the file).
+    lead: &'static str,
+    /// Written after it (a blank line before what follows).
+    trail: &'static str,
+}
+
+impl Insertion {
+    /// `block` as inserted here.
+    fn wrap(self, block: &str) -> String {
+        format!("{}{block}{}", self.lead, self.trail)
+    }
 }
 
 /// The edits of `fix` in the file of llm table `table`: the line replaced (or emptied), the
@@ -56,12 +74,12 @@ pub(crate) fn fix_edits(table: &str, fix: Fix<'_>) -> Option<Vec<Edit>> {
         span: fix.line,
         replacement,
     }];
-    if let Some(((name, env), at)) = fix.declare {
+    if let Some(((name, env), place)) = fix.declare {
         suggest::quoted(name)?;
         suggest::quoted(env)?;
         edits.push(Edit {
-            span: Span::new(at, at),
-            replacement: format!("{}\n", credential_block(table, name, env)),
+            span: Span::new(place.at, place.at),
+            replacement: place.wrap(&credential_block(table, name, env)),
         });
     }
     Some(edits)
@@ -92,28 +110,75 @@ pub(crate) fn removal(text: &str, span: Span) -> Span {
     }
 }
 
-/// Where a credential table inserted before the backend entry whose header starts at
-/// `header` goes: at the start of its line, above the comment lines directly over it (they
-/// describe the backend). `None` when the entry is not a `[[…]]` section (an inline table).
-pub(crate) fn insertion_point(text: &str, header: usize) -> Option<usize> {
-    let line_start = |at: usize| {
-        text.get(..at)
-            .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1))
-    };
-    let start = line_start(header);
-    let head = text.get(start..)?.trim_start();
-    if !head.starts_with("[[") {
-        return None;
-    }
-    let mut at = start;
+/// The start of the line holding byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1))
+}
+
+/// `line` (a line start) moved up over the comment lines directly above it: they describe
+/// what follows, so nothing is inserted between them and it.
+fn above_comments(text: &str, line: usize) -> usize {
+    let mut at = line;
     while at > 0 {
-        let above = line_start(at - 1);
-        if !text.get(above..at)?.trim_start().starts_with('#') {
+        let above = line_start(text, at - 1);
+        if !text
+            .get(above..at)
+            .is_some_and(|l| l.trim_start().starts_with('#'))
+        {
             break;
         }
         at = above;
     }
-    Some(at)
+    at
+}
+
+/// Where a credential table goes before the backend entry whose header starts at `header`: at
+/// the start of its line, above its comments. `None` when the entry is not a `[[…]]` section
+/// (an inline table).
+pub(crate) fn before_entry(text: &str, header: usize) -> Option<Insertion> {
+    let start = line_start(text, header);
+    if !text.get(start..)?.trim_start().starts_with("[[") {
+        return None;
+    }
+    Some(Insertion {
+        at: above_comments(text, start),
+        lead: "",
+        trail: "\n",
+    })
+}
+
+/// Where a credential table goes after the credential entry whose header starts at `header`:
+/// before the next line that opens a table (above its comments), else at the end of the text.
+/// `None` when the entry is not a `[[…]]` section. The caller checks the result parses: a line
+/// inside a multi-line string or array may look like a header.
+pub(crate) fn after_entry(text: &str, header: usize) -> Option<Insertion> {
+    let start = line_start(text, header);
+    if !text.get(start..)?.trim_start().starts_with("[[") {
+        return None;
+    }
+    let body = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    let mut at = body;
+    while at < text.len() {
+        let line = &text[at..];
+        if line.trim_start().starts_with('[') {
+            return Some(Insertion {
+                at: above_comments(text, at),
+                lead: "",
+                trail: "\n",
+            });
+        }
+        at = line.find('\n').map_or(text.len(), |i| at + i + 1);
+    }
+    let lead = if text.ends_with('\n') { "\n" } else { "\n\n" };
+    Some(Insertion {
+        at: text.len(),
+        lead,
+        trail: "",
+    })
 }
 
 /// The help of the `legacy-api-key-env` diagnostic. `existing` is a credential that already
@@ -153,10 +218,28 @@ mod tests {
     fn credentials_go_above_the_backend_and_its_comments() {
         let text = "[llm]\n\n# main\n# backend\n[[llm.backends]]\nname = \"a\"\n";
         let header = text.find("[[").unwrap_or_default();
-        assert_eq!(insertion_point(text, header), text.find("# main"));
+        let place = before_entry(text, header).map(|p| p.at);
+        assert_eq!(place, text.find("# main"));
         let inline = "[llm]\nbackends = [{ name = \"a\" }]\n";
         let at = inline.find('{').unwrap_or_default();
-        assert_eq!(insertion_point(inline, at), None);
+        assert_eq!(before_entry(inline, at), None);
+    }
+
+    #[test]
+    fn credentials_go_after_the_last_credential() {
+        let text = "[[llm.credentials]]\nname = \"a\"\n\n# chat\n[[llm.backends]]\n";
+        let place = after_entry(text, 0);
+        assert_eq!(place.map(|p| p.at), text.find("# chat"));
+        let last = "[[llm.credentials]]\nname = \"a\"";
+        let place = after_entry(last, 0).unwrap_or(Insertion {
+            at: 0,
+            lead: "",
+            trail: "",
+        });
+        assert_eq!(
+            (place.at, place.wrap("X")),
+            (last.len(), "\n\nX".to_string())
+        );
     }
 
     #[test]
@@ -164,7 +247,14 @@ mod tests {
         let fix = Fix {
             line: Span::new(10, 20),
             reference: Some("openai"),
-            declare: Some((("openai", "OPENAI_API_KEY"), 3)),
+            declare: Some((
+                ("openai", "OPENAI_API_KEY"),
+                Insertion {
+                    at: 3,
+                    lead: "",
+                    trail: "\n",
+                },
+            )),
         };
         let edits = fix_edits("llm", fix).unwrap_or_default();
         assert_eq!(edits[0].replacement, "credential_ref = \"openai\"");

@@ -70,15 +70,15 @@ fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
 pub(super) struct Legacy<'c> {
     /// The credentials declared.
     pub(super) credentials: &'c [Credential],
-    /// Where a new credential table goes (before the first backend), if it can go anywhere.
-    pub(super) insert_at: Option<usize>,
+    /// Where a new credential table goes, if it can go anywhere.
+    pub(super) insert_at: Option<legacy::Insertion>,
     /// `(env var, credential name)` proposed for earlier legacy backends of the file, so two
     /// backends reading one variable propose one credential and two variables never one name.
     proposed: Vec<(String, String)>,
 }
 
 impl<'c> Legacy<'c> {
-    pub(super) fn new(credentials: &'c [Credential], insert_at: Option<usize>) -> Self {
+    pub(super) fn new(credentials: &'c [Credential], insert_at: Option<legacy::Insertion>) -> Self {
         Legacy {
             credentials,
             insert_at,
@@ -242,7 +242,7 @@ fn legacy_fix(
     (table, text): (&str, &str),
     line: Span,
     (env, name): (&str, &str),
-    declare: Option<Option<usize>>,
+    declare: Option<Option<legacy::Insertion>>,
     read: &Read,
 ) -> Option<Vec<crate::diagnostic::Edit>> {
     let has_ref = read.credential_ref.is_some();
