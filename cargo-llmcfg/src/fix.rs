@@ -33,7 +33,14 @@ pub(crate) fn fix_text(name: &str, text: &str, options: &llmcfg_core::Options) -
     for _ in 0..MAX_ROUNDS {
         let report = llmcfg_core::check(name, &fixed.text, options);
         let (next, applied) = apply(&fixed.text, &report.diagnostics);
-        if applied == 0 {
+        // A round that would leave a file that parsed no longer parsing is not taken: the
+        // fixes are meant to be certain, and a broken file is worse than a reported one.
+        let syntax = |r: &llmcfg_core::Report| {
+            r.diagnostics
+                .iter()
+                .any(|d| d.code == llmcfg_core::Code::TomlSyntax)
+        };
+        if applied == 0 || (!syntax(&report) && syntax(&llmcfg_core::check(name, &next, options))) {
             break;
         }
         fixed.text = next;
