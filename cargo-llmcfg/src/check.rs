@@ -20,7 +20,8 @@ use crate::text::escape_line;
 const MESSAGE_FORMATS: &[Choice] = &[
     (
         Format::Human,
-        "miette's graphical report, coloured on a terminal unless `NO_COLOR` is set",
+        "rustc's layout (`error[llmcfg::code]: …`, `-->`, snippet, `= help:`), coloured on a \
+         terminal unless `NO_COLOR` is set",
     ),
     (
         Format::Short,
@@ -29,7 +30,7 @@ const MESSAGE_FORMATS: &[Choice] = &[
     (
         Format::Json,
         "One JSON object per diagnostic per line: code, severity, file, line, column, end_line, \
-         end_column, message, help",
+         end_column, message, help, and rustc-shaped `children` carrying the fixes",
     ),
     (
         Format::Github,
@@ -47,6 +48,11 @@ const MESSAGE_FORMATS: &[Choice] = &[
 Configs are found in this order: `--config`; `config`/`table` in `[package.metadata.llmcfg]` \
 (and `[workspace.metadata.llmcfg]`); every `include_llm_config!(\"…\", table = \"…\")` call in the \
 package's sources; `llm.toml` at the package root.
+
+`--fix` applies every fix marked `MachineApplicable` (a misspelled key, kind, op or reference \
+with one clear candidate; a legacy backend `api_key_env`, as `migrate --write` does) to the \
+files, comments and formatting kept, written atomically; then checks again and reports what is \
+left. Running it twice changes nothing. It edits files only: standard input is refused.
 
 Exit status: 0 clean, 1 errors (or warnings with --deny-warnings), 2 usage error, unreadable file \
 or no config found.")]
@@ -71,6 +77,9 @@ pub(crate) struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+    /// Apply the machine-applicable fixes to the files, then report what is left.
+    #[arg(long)]
+    pub(crate) fix: bool,
 }
 
 /// Reads and checks one target, naming it as the user sees it. A file that is not UTF-8 is a
@@ -85,6 +94,11 @@ pub(crate) fn check_target(target: &Target) -> Result<Report, Failure> {
 
 pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let targets = discover::discover(&args.configs, args.table.as_ref(), args.workspace)?;
+    if args.fix {
+        for target in &targets {
+            crate::fix::fix_target(target)?;
+        }
+    }
     let mut reports = Vec::with_capacity(targets.len());
     let mut unreadable = 0;
     for target in &targets {

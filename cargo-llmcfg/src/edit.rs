@@ -92,11 +92,8 @@ pub(crate) fn validate(name: &str, text: &str, table: Option<&TablePath>) -> Rep
 /// edit.
 pub(crate) fn render_errors(report: &Report) -> String {
     let report = crate::sanitize::sanitized(report);
-    report
-        .errors()
-        .map(|d| llmcfg_core::render::plain(&report.source, d))
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    let errors: Vec<_> = report.errors().cloned().collect();
+    llmcfg_core::render::plain_all(&report.source, &errors).join("\n\n")
 }
 
 /// `edited` with the line endings of `original`: toml_edit writes `\n` for what it adds, so a

@@ -11,6 +11,7 @@ mod edit;
 mod env;
 mod explain;
 mod failure;
+mod fix;
 mod init;
 mod migrate;
 mod model;

@@ -1,4 +1,4 @@
-//! Printing check reports: miette graphical (human), one line each (short), JSON lines,
+//! Printing check reports: rustc's layout (human), one line each (short), JSON lines,
 //! GitHub workflow commands and SARIF 2.1.0 ([`crate::sarif`]). Text formats escape control
 //! characters, so a config cannot write terminal escape sequences into a log.
 
@@ -98,8 +98,12 @@ pub(crate) fn render(
             let color = color();
             for r in reports {
                 let r = sanitized(r);
-                for d in &r.diagnostics {
-                    out.push_str(render::graphical(&r.source, d, color).trim_end());
+                for text in render::plain_all(&r.source, &r.diagnostics) {
+                    if color {
+                        out.push_str(&paint(&text));
+                    } else {
+                        out.push_str(&text);
+                    }
                     out.push_str("\n\n");
                 }
             }
@@ -136,6 +140,65 @@ pub(crate) fn render(
         Format::Sarif | Format::Dotenv => {
             out.push_str(&crate::sarif::render(reports));
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// `text` (one report of [`render::plain`]) coloured as rustc colours it: the header bold red
+/// (error) or yellow (warning), the gutter and `-->` bold blue, `help`/`note` bold. The text was
+/// escaped before, so the only escapes in the result are these.
+fn paint(text: &str) -> String {
+    const BLUE: &str = "\u{1b}[1;34m";
+    const BOLD: &str = "\u{1b}[1m";
+    const RESET: &str = "\u{1b}[0m";
+    let mut out = String::with_capacity(text.len() + 64);
+    let gutter = text.lines().nth(1).and_then(|l| l.find("-->")).unwrap_or(0);
+    let colour = if text.starts_with("warning") {
+        "\u{1b}[1;33m"
+    } else {
+        "\u{1b}[1;31m"
+    };
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i == 0 {
+            let (head, rest) = line.split_once(": ").unwrap_or((line, ""));
+            let _ = write!(out, "{colour}{head}{RESET}{BOLD}: {rest}{RESET}");
+            continue;
+        }
+        // The gutter is as wide as the indent of `-->` on the second line; lines of a help
+        // text continued below `= help:` have none.
+        let g = gutter;
+        let cut = if line.get(g..).is_some_and(|l| l.starts_with("-->")) {
+            g + 3
+        } else if line.get(g + 1..g + 2).is_some_and(|c| c == "|" || c == "=") {
+            g + 2
+        } else {
+            0
+        };
+        let (gutter_text, rest) = line.split_at(cut.min(line.len()));
+        if !gutter_text.is_empty() {
+            let _ = write!(out, "{BLUE}{gutter_text}{RESET}");
+        }
+        // The marks under a span (and their label), in the severity's colour; a source line
+        // has its number in the gutter, a line of marks none.
+        let marks = !gutter_text.contains(|c: char| c.is_ascii_digit())
+            && rest.trim_start().starts_with('^');
+        if marks {
+            let _ = write!(out, "{colour}{rest}{RESET}");
+            continue;
+        }
+        match rest
+            .strip_prefix(" help:")
+            .or_else(|| rest.strip_prefix(" note:"))
+        {
+            Some(tail) => {
+                let word = &rest[..rest.len() - tail.len()];
+                let _ = write!(out, "{BOLD}{word}{RESET}{tail}");
+            }
+            None => out.push_str(rest),
         }
     }
     out
@@ -226,6 +289,29 @@ mod tests {
             summary(&warn, true),
             "error: 1 warning in 1 file (denied by --deny-warnings)"
         );
+    }
+
+    #[test]
+    fn colour_marks_header_gutter_and_help_only() {
+        let text = "error[llmcfg::x]: bad\n --> a.toml:1:1\n  |\n1 | a = 1\n  | ^\n  |\n  = help: write\n          b = 2";
+        let painted = paint(text);
+        let plain: String = painted
+            .split('\u{1b}')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or(part, |(_, t)| t)
+                }
+            })
+            .collect();
+        assert_eq!(plain, text);
+        assert!(
+            painted.contains("\u{1b}[1;31merror[llmcfg::x]"),
+            "{painted}"
+        );
+        assert!(painted.ends_with("          b = 2"), "{painted}");
     }
 
     #[test]

@@ -477,7 +477,7 @@ fn locations(dir: &Path) -> Vec<(&'static str, String)> {
     let sarif: Value = serde_json::from_str(&run("sarif")).expect("SARIF");
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     vec![
-        ("human", after(&human, "[llm.toml:", ']')),
+        ("human", after(&human, "--> llm.toml:", '\n')),
         ("short", {
             let at = after(&short, "llm.toml:", ' ');
             at.trim_end_matches(':').to_string()

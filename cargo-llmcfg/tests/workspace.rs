@@ -139,7 +139,7 @@ fn finds_exactly_the_three_packages_configs() {
     let human = stdout(&human);
     for (file, code, line, col) in &expected {
         assert!(
-            human.contains(&format!("[{file}:{line}:{col}]")),
+            human.contains(&format!("--> {file}:{line}:{col}\n")),
             "{file}:{line}:{col} in\n{human}"
         );
         assert!(human.contains(&format!("llmcfg::{code}")), "{code}");

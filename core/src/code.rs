@@ -104,7 +104,7 @@ rejected: credentials are declared once under `[[llm.credentials]]` and backends
 and the runtime injects only the env vars that credentials reference.\n\n\
 Write instead:\n\n    [[llm.credentials]]\n    name = \"openai\"\n    kind = \"env\"\n    api_key_env = \"OPENAI_API_KEY\"\n\n    \
 [[llm.backends]]\n    name = \"openai-chat\"\n    credential_ref = \"openai\"\n    # …\n\n\
-`cargo llmcfg migrate --write` rewrites every legacy backend of a file this way, keeping comments.";
+`cargo llmcfg check --fix` (or `migrate --write`) rewrites every legacy backend of a file this way, keeping comments.";
     PlaintextSecret = "plaintext-secret", Error,
         "A key, token or password written into the config file.",
         "The config names secrets, it never holds them: a key in a file ends up in version control, in build logs and, \

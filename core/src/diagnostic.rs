@@ -65,6 +65,54 @@ pub struct Diagnostic {
     /// The span of a secret value this diagnostic found in the file. Reports never show it:
     /// [`check`](crate::check) masks it in every snippet of the file's source.
     pub secret: Option<Span>,
+    /// Edits that fix it, as rustc's suggestions: `cargo llmcfg check --fix` applies the
+    /// [`Applicability::MachineApplicable`] ones.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// How sure a [`Suggestion`] is, with rustc's names and meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Applicability {
+    /// Certainly what was meant: tools may apply it without asking.
+    MachineApplicable,
+    /// Probably what was meant; a person should look first.
+    MaybeIncorrect,
+    /// Contains a placeholder a person must fill in.
+    HasPlaceholders,
+    /// Not known.
+    Unspecified,
+}
+
+impl Applicability {
+    /// The name rustc's JSON uses (`MachineApplicable`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+            Applicability::HasPlaceholders => "HasPlaceholders",
+            Applicability::Unspecified => "Unspecified",
+        }
+    }
+}
+
+/// One replacement of the bytes of `span` (empty for an insertion).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    /// The bytes replaced; `start == end` inserts.
+    pub span: Span,
+    /// What goes there.
+    pub replacement: String,
+}
+
+/// A fix: one or more edits applied together, with how sure it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What the fix does, shown as its `help` (rustc's child message).
+    pub message: String,
+    /// The edits, in file order, not overlapping.
+    pub edits: Vec<Edit>,
+    /// Whether a tool may apply it unasked.
+    pub applicability: Applicability,
 }
 
 /// A secondary location of a diagnostic.
@@ -88,7 +136,44 @@ impl Diagnostic {
             help: String::new(),
             related: Vec::new(),
             secret: None,
+            suggestions: Vec::new(),
         }
+    }
+
+    /// Adds a fix replacing `span` with `replacement`.
+    #[must_use]
+    pub fn with_fix(
+        self,
+        message: impl Into<String>,
+        (span, replacement): (Span, String),
+        applicability: Applicability,
+    ) -> Self {
+        let edit = Edit { span, replacement };
+        self.with_edits(message, vec![edit], applicability)
+    }
+
+    /// Adds a fix made of several edits applied together (sorted into file order).
+    #[must_use]
+    pub fn with_edits(
+        mut self,
+        message: impl Into<String>,
+        mut edits: Vec<Edit>,
+        applicability: Applicability,
+    ) -> Self {
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        self.suggestions.push(Suggestion {
+            message: message.into(),
+            edits,
+            applicability,
+        });
+        self
+    }
+
+    /// The fixes a tool may apply unasked.
+    pub fn machine_fixes(&self) -> impl Iterator<Item = &Suggestion> {
+        self.suggestions
+            .iter()
+            .filter(|s| s.applicability == Applicability::MachineApplicable)
     }
 
     /// Marks `span` as a secret value that reports must not show.
@@ -208,6 +293,11 @@ impl SourceFile {
     /// The whole text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The whole text, shared (for readers that build fixes from what is written).
+    pub(crate) fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
     }
 
     /// The location of byte `offset` (clamped to the text and to a char boundary).

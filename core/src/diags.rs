@@ -25,7 +25,7 @@ pub(crate) use calls::{
 pub(crate) use names::{
     api_key_env_holds_key, duplicate_pool_key, empty_key_pool, field_kind_mismatch,
     invalid_alias_name, invalid_command, invalid_env_name, invalid_model, invalid_name,
-    invalid_secret_name, legacy_api_key_env, plaintext_secret, pool_on_kind,
+    invalid_secret_name, legacy_api_key_env, plaintext_secret, pool_on_kind, with_legacy_fix,
 };
 pub(crate) use refs::{
     Collision, constant_collision, duplicate_name, op_unserved, unknown_backend_ref,
@@ -35,7 +35,7 @@ pub(crate) use values::{
     UnknownValue, UnknownWord, WrongType, duplicate_entry, invalid_duration, missing_field,
     out_of_range, table_not_found, unknown_backend_kind, unknown_credential_kind, unknown_field,
     unknown_hosting, unknown_key_output, unknown_op, unknown_policy, unknown_transport,
-    unknown_value, wrong_type,
+    unknown_value, with_removal, wrong_type,
 };
 
 /// The diagnostics of one pass, in the order the rules found them (reports sort by position).
@@ -56,3 +56,8 @@ impl Sink {
         self.diags
     }
 }
+
+// The fixes the constructors attach and the knock-on warnings `check` drops, through `check`.
+#[cfg(test)]
+#[path = "fix_tests.rs"]
+mod fix_tests;

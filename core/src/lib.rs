@@ -65,7 +65,9 @@ mod validate;
 #[cfg(feature = "rules")]
 pub use code::{Code, Severity};
 #[cfg(feature = "rules")]
-pub use diagnostic::{Diagnostic, Location, Related, SourceFile, Span};
+pub use diagnostic::{
+    Applicability, Diagnostic, Edit, Location, Related, SourceFile, Span, Suggestion,
+};
 #[cfg(feature = "rules")]
 pub use model::LlmConfig;
 
@@ -147,7 +149,7 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
     let selected = parse::select(&root, table, &mut selecting);
     let mut semantic = selecting.finish();
     if let Some((llm, span)) = selected {
-        let mut reader = read::Reader::new(table);
+        let mut reader = read::Reader::new(table, source.shared_text());
         config = schema::read_llm(&mut reader, llm, span);
         semantic.append(&mut reader.finish());
         let mut validating = diags::Sink::default();
@@ -157,6 +159,7 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
     if !syntax_failed {
         diagnostics.append(&mut semantic);
     }
+    drop_explained(&mut diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let mut source = source;
     for secret in diagnostics.iter().filter_map(|d| d.secret) {
@@ -167,6 +170,33 @@ pub fn check_source(source: SourceFile, options: &Options) -> Report {
         config,
         diagnostics,
     }
+}
+
+/// Drops the warnings an error of the file already explains. The rules that see both drop
+/// their own (`validate`: an `unused-credential` for the credential a dangling `credential_ref`
+/// most likely meant, or for any while a reference is close to none; an `op-unserved` of an
+/// alias pinned to an unknown backend). The reader and the validator see different halves of
+/// one case, handled here: an `unused-credential` for the credential a `legacy-api-key-env`
+/// error says to reference (its related span), and every `unused-credential` while a key is
+/// a misspelled `credential_ref`.
+#[cfg(feature = "rules")]
+fn drop_explained(diagnostics: &mut Vec<Diagnostic>) {
+    let proposed: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::LegacyApiKeyEnv)
+        .flat_map(|d| d.related.iter().map(|r| r.span))
+        .collect();
+    // A key one fix away from `credential_ref` (`credental_ref = "openai"`) is a reference
+    // not read: like a dangling one, it could name any credential.
+    let misspelled_ref = diagnostics.iter().any(|d| {
+        d.code == Code::UnknownField
+            && d.suggestions
+                .iter()
+                .any(|s| s.edits.iter().any(|e| e.replacement == "credential_ref"))
+    });
+    diagnostics.retain(|d| {
+        d.code != Code::UnusedCredential || !(misspelled_ref || proposed.contains(&d.span))
+    });
 }
 
 #[cfg(all(test, feature = "parse"))]

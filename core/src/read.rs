@@ -5,11 +5,12 @@
 //! unknown. toml's spanned tree holds `[section]` tables and `{ inline }` tables alike, so one
 //! path serves both.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::diags::{self, Sink, UnknownWord, WrongType};
 use crate::keys::{self, Ty};
 use crate::model::Spanned;
@@ -24,18 +25,32 @@ pub(crate) fn span_of<T>(spanned: &toml::Spanned<T>) -> Span {
     spanned.span().into()
 }
 
+/// The bytes that remove the array item at `span`, a repeat of an earlier one: from the comma
+/// before it (blanks and line breaks between allowed) to its end. `None` when something else
+/// (a comment) is in between, so nothing but the item and its comma ever goes.
+fn repeated_item(text: &str, span: Span) -> Option<Span> {
+    let before = text.get(..span.start)?.trim_end();
+    let kept = before.strip_suffix(',')?;
+    // A `#` earlier on the comma's line may start a comment holding that comma.
+    let line = &kept[kept.rfind('\n').map_or(0, |i| i + 1)..];
+    (!line.contains('#')).then(|| Span::new(kept.len(), span.end))
+}
+
 /// Reads spanned values into typed ones; the sink of the reading pass.
 #[derive(Debug)]
 pub(crate) struct Reader {
     /// The dotted path of the llm table, for help texts.
     pub(crate) table: String,
+    /// The file's text: fixes that insert text look at what is written around them.
+    pub(crate) text: Arc<str>,
     sink: Sink,
 }
 
 impl Reader {
-    pub(crate) fn new(table: &str) -> Self {
+    pub(crate) fn new(table: &str, text: Arc<str>) -> Self {
         Reader {
             table: table.to_string(),
+            text,
             sink: Sink::default(),
         }
     }
@@ -190,7 +205,9 @@ impl Reader {
             };
             if let Some(first) = out.iter().find(|w| w.value == word) {
                 let first = first.span;
-                self.push(diags::duplicate_entry(item.span, first, key, &item.value));
+                let removal = repeated_item(&self.text, item.span);
+                let diag = diags::duplicate_entry(item.span, first, key, &item.value);
+                self.push(diags::with_removal(diag, removal));
                 continue;
             }
             out.push(Spanned::new(word, item.span));
@@ -204,8 +221,10 @@ impl Reader {
             return Some(word);
         }
         let words = (vocab.words)();
+        // A provider written as a kind names one kind: as sure as a single close word.
         let near = (vocab.near)(&item.value)
-            .or_else(|| suggest::did_you_mean(&item.value, words.iter().copied()));
+            .map(|n| (n, Applicability::MachineApplicable))
+            .or_else(|| suggest::closest(&item.value, words.iter().copied()));
         self.push((vocab.unknown)(UnknownWord {
             span: item.span,
             what: vocab.what,

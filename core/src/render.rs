@@ -1,59 +1,19 @@
-//! Turning diagnostics into text: a rustc-style plain report without colour (the macro's
-//! `compile_error!` text), a one-line short form, a structured form for JSON, and miette's
-//! graphical report for people (with the `fancy` feature).
+//! Turning diagnostics into text: a rustc-style plain report without colour (the CLI's human
+//! format and the macro's `compile_error!` text), a one-line short form, a structured form for
+//! JSON ([`json`]), and miette's graphical report (with the `fancy` feature).
 
 #[cfg(feature = "parse")]
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-#[cfg(feature = "parse")]
-use serde::Serialize;
-
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::snippet::LineView;
 pub use crate::snippet::{clean, escape_controls, mask_keys};
 
-/// The structured form of a diagnostic, as `--message-format json` prints it.
 #[cfg(feature = "parse")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct JsonDiagnostic {
-    /// The stable code.
-    pub code: &'static str,
-    /// `error` or `warning`.
-    pub severity: &'static str,
-    /// The file, as named when checked.
-    pub file: String,
-    /// 1-based start line.
-    pub line: usize,
-    /// 1-based start column (characters).
-    pub column: usize,
-    /// 1-based end line.
-    pub end_line: usize,
-    /// 1-based end column (exclusive, characters).
-    pub end_column: usize,
-    /// The one-line message.
-    pub message: String,
-    /// What to write instead.
-    pub help: String,
-}
-
-/// The structured form of `diag`.
+mod json;
 #[cfg(feature = "parse")]
-pub fn json(source: &SourceFile, diag: &Diagnostic) -> JsonDiagnostic {
-    let start = source.location(diag.span.start);
-    let end = source.location(diag.span.end.max(diag.span.start));
-    JsonDiagnostic {
-        code: diag.code.as_str(),
-        severity: diag.severity.as_str(),
-        file: clean(source.name()),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-        message: clean(&diag.message),
-        help: clean(&diag.help),
-    }
-}
+pub use json::{JsonChild, JsonDiagnostic, JsonSpan, json};
 
 /// `llm.toml:12:1: error[legacy-api-key-env]: message`.
 pub fn short(source: &SourceFile, diag: &Diagnostic) -> String {
@@ -89,6 +49,40 @@ fn clean_line(text: &str) -> String {
 /// Key-shaped tokens are masked and control characters escaped everywhere in it; a source
 /// line longer than 120 characters is cut around the span.
 pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
+    plain_with_help(source, diag, &clean(&diag.help))
+}
+
+/// Every diagnostic of one file as [`plain`] renders it, except that a help of several lines
+/// already printed for an earlier diagnostic of the file is not printed again: the later ones
+/// say `= help: same as for the error at llm.toml:7:1`.
+pub fn plain_all(source: &SourceFile, diags: &[Diagnostic]) -> Vec<String> {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    diags
+        .iter()
+        .map(|diag| {
+            let help = clean(&diag.help);
+            if !help.contains('\n') {
+                return plain_with_help(source, diag, &help);
+            }
+            if let Some((_, at)) = seen.iter().find(|(h, _)| *h == help) {
+                return plain_with_help(source, diag, &format!("same as for the {at}"));
+            }
+            let here = source.location(diag.span.start);
+            let at = format!(
+                "{} at {}:{}:{}",
+                diag.severity,
+                clean_line(source.name()),
+                here.line,
+                here.column
+            );
+            seen.push((help.clone(), at));
+            plain_with_help(source, diag, &help)
+        })
+        .collect()
+}
+
+/// [`plain`] with `help` (already cleaned) as its help.
+fn plain_with_help(source: &SourceFile, diag: &Diagnostic, help: &str) -> String {
     let mut lines = vec![source.location(diag.span.start).line];
     lines.extend(
         diag.related
@@ -111,9 +105,8 @@ pub fn plain(source: &SourceFile, diag: &Diagnostic) -> String {
         let _ = writeln!(out, "{pad} = note: {}", clean_line(&related.message));
         snippet(&mut out, source, &related.span, "", gutter);
     }
-    if !diag.help.is_empty() {
+    if !help.is_empty() {
         let _ = writeln!(out, "{pad} |");
-        let help = clean(&diag.help);
         let mut help = help.lines();
         let _ = writeln!(out, "{pad} = help: {}", help.next().unwrap_or(""));
         for line in help {

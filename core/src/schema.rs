@@ -106,20 +106,62 @@ pub(crate) fn read_llm(r: &mut Reader, table: &DeTable<'_>, span: Span) -> LlmCo
     let place = format!("`[{}]`", r.table);
     f.finalize(r, &place);
     // Credentials first, whatever the file order: the legacy backend help names existing ones.
-    for (entry, span) in r.array_of_tables("credentials", credentials) {
+    let credential_entries = r.array_of_tables("credentials", credentials);
+    let last_credential = credential_entries.last().map(|(_, span)| span.start);
+    for (entry, span) in credential_entries {
         if let Some(c) = credential::read_credential(r, entry, span) {
             config.credentials.push(c);
         }
     }
-    for (entry, span) in r.array_of_tables("backends", backends) {
-        if let Some(b) = backend::read_backend(r, entry, span, &config.credentials) {
-            config.backends.push(b);
-        }
+    let entries = r.array_of_tables("backends", backends);
+    let first_backend = entries.first().map(|(_, span)| span.start);
+    let insert_at = credential_place(r, last_credential, first_backend);
+    let mut legacy = backend::Legacy::new(&config.credentials, insert_at);
+    let mut read = Vec::with_capacity(entries.len());
+    for (entry, span) in entries {
+        read.extend(backend::read_backend(r, entry, span, &mut legacy));
     }
+    config.backends = read;
     if let Some(value) = aliases {
         alias::read_aliases(r, value, &mut config.aliases);
     }
     config
+}
+
+/// Where the fix of a legacy backend declares a credential, as `migrate` does: after the last
+/// credential table, else before the first backend. The place after a credential is found by
+/// reading lines, so it is kept only when a table inserted there parses as one more credential.
+fn credential_place(
+    r: &Reader,
+    last_credential: Option<usize>,
+    first_backend: Option<usize>,
+) -> Option<crate::legacy::Insertion> {
+    let text: &str = &r.text;
+    let after = last_credential
+        .and_then(|at| crate::legacy::after_entry(text, at))
+        .filter(|place| {
+            let block = crate::legacy::credential_block(&r.table, "x", "X");
+            let mut probe = text.to_string();
+            probe.insert_str(place.at, &format!("\n{block}\n"));
+            let counts = (
+                credential_count(&probe, &r.table),
+                credential_count(text, &r.table),
+            );
+            matches!(counts, (Some(with), Some(without)) if with == without + 1)
+        });
+    after.or_else(|| first_backend.and_then(|at| crate::legacy::before_entry(text, at)))
+}
+
+/// How many credentials the llm table at `table` of `text` declares, when it parses.
+fn credential_count(text: &str, table: &str) -> Option<usize> {
+    let (root, errors) = crate::parse::parse_toml(text);
+    if !errors.is_empty() {
+        return None;
+    }
+    let mut sink = diags::Sink::default();
+    let (llm, _) = crate::parse::select(&root, table, &mut sink)?;
+    let credentials = llm.get("credentials")?;
+    credentials.get_ref().as_array().map(|a| a.len())
 }
 
 pub(super) fn check_secret_name(r: &mut Reader, value: &Spanned<String>) {

@@ -55,6 +55,10 @@ fn credential_refs(config: &LlmConfig, sink: &mut Sink) {
     // Credentials some backend references; a misspelled reference counts for the credential
     // it most likely meant, so that one is reported once, as the dangling reference.
     let mut used: HashSet<&str> = HashSet::with_capacity(names.len());
+    // A reference close to no credential could have meant any of them: while it dangles, no
+    // credential is reported unused (the error says what to write; the warnings would only
+    // repeat it in other words).
+    let mut dangling = false;
     for backend in &config.backends {
         let Some(reference) = &backend.credential_ref else {
             continue;
@@ -63,12 +67,15 @@ fn credential_refs(config: &LlmConfig, sink: &mut Sink) {
             used.insert(name);
             continue;
         }
-        let near = suggest::did_you_mean(
+        let near = suggest::closest(
             &reference.value,
             config.credentials.iter().map(|c| c.name.value.as_str()),
         );
-        if let Some(near) = near {
-            used.insert(near);
+        match near {
+            Some((near, _)) => {
+                used.insert(near);
+            }
+            None => dangling = true,
         }
         sink.push(diags::unknown_credential_ref(
             reference.span,
@@ -78,7 +85,7 @@ fn credential_refs(config: &LlmConfig, sink: &mut Sink) {
             &config.table,
         ));
     }
-    for credential in &config.credentials {
+    for credential in config.credentials.iter().filter(|_| !dangling) {
         if !used.contains(credential.name.value.as_str()) {
             sink.push(diags::unused_credential(
                 credential.name.span,
@@ -163,8 +170,11 @@ fn alias_rules(config: &LlmConfig, index: &Index<'_>, alias: &Alias, sink: &mut 
         && index.backend(&pin.value).is_none()
     {
         let names = config.backends.iter().map(|b| b.name.value.as_str());
-        let near = suggest::did_you_mean(&pin.value, names);
+        let near = suggest::closest(&pin.value, names);
         sink.push(diags::unknown_backend_ref(pin.span, name, &pin.value, near));
+        // What its ops are served by is unknown until the pin names a backend: an
+        // `op-unserved` here would only be a knock-on of this error.
+        return;
     }
     let (provider, model) = (alias.provider(), alias.model_name());
     if provider.is_empty() || model.is_empty() {
@@ -173,7 +183,7 @@ fn alias_rules(config: &LlmConfig, index: &Index<'_>, alias: &Alias, sink: &mut 
     let ops_served = index.ops_serving(alias);
     let builtin = vocab::provider(provider);
     if alias.backend.is_none() && builtin.is_none() && ops_served.is_none() {
-        let near = suggest::did_you_mean(provider, vocab::PROVIDERS.iter().map(|p| p.name));
+        let near = suggest::closest(provider, vocab::PROVIDERS.iter().map(|p| p.name));
         sink.push(diags::unknown_provider(
             alias.model.span,
             name,
@@ -209,7 +219,7 @@ fn default_alias(config: &LlmConfig, sink: &mut Sink) {
         .iter()
         .map(|a| a.name.value.as_str())
         .collect();
-    let near = suggest::did_you_mean(&default.value, names.iter().copied());
+    let near = suggest::closest(&default.value, names.iter().copied());
     sink.push(diags::unknown_default_alias(
         default.span,
         &default.value,

@@ -1,7 +1,7 @@
 //! Turning validator findings into compiler output: one `compile_error!` per error, spanned on
 //! the path literal, and warnings the compiler prints (or, with `deny_warnings`, errors).
 
-use llmcfg_core::{Diagnostic, Report, Severity, SourceFile};
+use llmcfg_core::{Diagnostic, Report, SourceFile};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
@@ -23,35 +23,42 @@ pub(crate) fn argument_error(error: &crate::args::ArgError) -> TokenStream {
 /// with its own text, so `cargo build` prints them and `#![deny(deprecated)]` also denies them.
 pub(crate) fn diagnostics(report: &Report, span: Span, deny_warnings: bool) -> TokenStream {
     let mut out = TokenStream::new();
-    for diag in &report.diagnostics {
+    // Rendered together, so a help repeated in the file is printed once, as by the CLI.
+    let texts = llmcfg_core::render::plain_all(&report.source, &report.diagnostics);
+    for (diag, rendered) in report.diagnostics.iter().zip(texts) {
+        let pad = " ".repeat(gutter(&report.source, diag));
         if diag.is_error() {
-            out.extend(compile_error(&text(&report.source, diag), span));
+            out.extend(compile_error(&text(&rendered, diag), span));
         } else if deny_warnings {
-            let mut denied = diag.clone();
-            denied.severity = Severity::Error;
-            let mut text = text(&report.source, &denied);
+            let mut text = text(&rendered, diag);
             text.push_str(&format!(
-                "\n{} = note: `deny_warnings = true` turns llmcfg warnings into errors",
-                " ".repeat(gutter(&report.source, diag))
+                "\n{pad} = note: `deny_warnings = true` in the macro's arguments turns llmcfg \
+                 warnings into errors"
             ));
             out.extend(compile_error(&text, span));
         } else {
-            out.extend(warning(&text(&report.source, diag), diag, span));
+            let mut text = text(&rendered, diag);
+            text.push_str(&format!(
+                "\n{pad} = note: an llmcfg warning: `deny_warnings = true` in the macro's arguments \
+                 makes it an error, `#[allow(deprecated)]` on the item around the macro call \
+                 hides it"
+            ));
+            out.extend(warning(&text, diag, span));
         }
     }
     out
 }
 
-/// The rendered report, with its first line shaped for a compiler message: rustc already
-/// prints `error:`/`warning:`, so `error[llmcfg::code]: message` becomes `[llmcfg::code] message`.
-pub(crate) fn text(source: &SourceFile, diag: &Diagnostic) -> String {
-    let rendered = llmcfg_core::render::plain(source, diag);
-    let head = format!("{}[llmcfg::{}]: ", diag.severity, diag.code);
+/// `rendered` (one report of `render::plain`) shaped for a compiler message: rustc prints
+/// `error: ` / `warning: ` itself, so the severity word goes and everything after it is the
+/// CLI's text: `error[llmcfg::code]: message` becomes `[llmcfg::code]: message`.
+pub(crate) fn text(rendered: &str, diag: &Diagnostic) -> String {
     // `render::plain` has already masked key-shaped tokens and escaped control characters, so
     // neither a key pasted unquoted nor an escape sequence reaches the compiler's output.
-    match rendered.strip_prefix(&head) {
-        Some(rest) => format!("[llmcfg::{}] {rest}", diag.code),
-        None => rendered,
+    let severity = diag.severity.as_str();
+    match rendered.strip_prefix(severity) {
+        Some(rest) if rest.starts_with("[llmcfg::") => rest.to_string(),
+        _ => rendered.to_string(),
     }
 }
 
@@ -106,7 +113,7 @@ mod tests {
         let shown: String = report
             .diagnostics
             .iter()
-            .map(|d| text(&report.source, d))
+            .map(|d| text(&llmcfg_core::render::plain(&report.source, d), d))
             .collect();
         assert!(shown.contains("[llmcfg::toml-syntax]"), "{shown}");
         assert!(shown.contains("api_key_env = *****"), "{shown}");

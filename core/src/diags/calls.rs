@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::values::UnknownWord;
+use super::values::{Near, UnknownWord, with_word_fix};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Span};
 
@@ -99,14 +99,14 @@ pub(crate) fn unknown_fallback(
     span: Span,
     alias: &str,
     fallback: &str,
-    near: Option<&str>,
+    near: Near<'_>,
 ) -> Diagnostic {
     let d = Diagnostic::new(
         Code::UnknownFallback,
         span,
         format!("alias `{alias}` falls back to `{fallback}`, which is not an alias"),
     );
-    match near {
+    let d = match near.map(|(n, _)| n) {
         Some(near) => d
             .with_label(format!("did you mean `{near}`?"))
             .with_help(format!("write `\"{near}\"`")),
@@ -114,7 +114,8 @@ pub(crate) fn unknown_fallback(
             "add the alias under `[llm.aliases]` (`{fallback} = \"provider/model\"`) or \
                  remove it from `fallbacks`"
         )),
-    }
+    };
+    with_word_fix(d, span, near)
 }
 
 /// `fallback-self`: an alias listed in its own fallbacks.

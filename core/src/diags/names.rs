@@ -2,8 +2,10 @@
 //! secrets, models), its credential keys, and secrets written where a name belongs.
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Span};
 use crate::legacy;
+
+use super::values::with_word_fix;
 
 /// `plaintext-secret`: `key` holds a secret (masked at `value` in every snippet).
 pub(crate) fn plaintext_secret(span: Span, value: Span, key: &str, table: &str) -> Diagnostic {
@@ -36,21 +38,44 @@ pub(crate) fn api_key_env_holds_key(span: Span) -> Diagnostic {
 }
 
 /// `legacy-api-key-env`: `who` (`backend \`x\``) names `env` itself; `existing` is a credential
-/// that already reads it, `proposed` the name a new one would get.
+/// that already reads it (and where it is named), `proposed` the name a new one would get.
 pub(crate) fn legacy_api_key_env(
     span: Span,
     who: &str,
     table: &str,
     env: &str,
-    (existing, proposed): (Option<&str>, &str),
+    (existing, proposed): (Option<(&str, Span)>, &str),
 ) -> Diagnostic {
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::LegacyApiKeyEnv,
         span,
         format!("{who} uses the legacy `api_key_env` field"),
     )
     .with_label("backends reference a credential with `credential_ref` instead")
-    .with_help(legacy::help(table, env, existing, proposed))
+    .with_help(legacy::help(
+        table,
+        env,
+        existing.map(|(name, _)| name),
+        proposed,
+    ));
+    match existing {
+        // The credential to reference: also how `check` knows an `unused-credential` warning
+        // for it is a knock-on of this error.
+        Some((name, at)) => diag.with_related(at, format!("credential `{name}` reads `{env}`")),
+        None => diag,
+    }
+}
+
+/// `diag` (a `legacy-api-key-env`) with its fix, when the edits could be made.
+pub(crate) fn with_legacy_fix(diag: Diagnostic, edits: Option<Vec<Edit>>) -> Diagnostic {
+    match edits {
+        Some(edits) => diag.with_edits(
+            "reference a credential with `credential_ref` instead",
+            edits,
+            Applicability::MachineApplicable,
+        ),
+        None => diag,
+    }
 }
 
 /// `invalid-env-name`: `name` is not `[A-Za-z_][A-Za-z0-9_]*`; the help proposes it fixed.
@@ -66,11 +91,18 @@ pub(crate) fn invalid_env_name(span: Span, name: &str) -> Diagnostic {
             env_name_for(name),
         )
     };
-    Diagnostic::new(Code::InvalidEnvName, span, message)
+    // The name made valid is a guess at the variable meant; for an empty one, an example.
+    let sure = if name.is_empty() {
+        Applicability::HasPlaceholders
+    } else {
+        Applicability::MaybeIncorrect
+    };
+    let diag = Diagnostic::new(Code::InvalidEnvName, span, message)
         .with_label("expected `[A-Za-z_][A-Za-z0-9_]*`")
         .with_help(format!(
             "name the variable with letters, digits and `_`, not starting with a digit, e.g. `\"{fixed}\"`"
-        ))
+        ));
+    with_word_fix(diag, span, Some((&fixed, sure)))
 }
 
 /// `name` uppercased, other characters as `_`, never starting with a digit.
@@ -154,13 +186,24 @@ fn alias_name_for(name: &str) -> String {
 
 /// `invalid-model`: alias `alias` names `model`, which is not `provider/model`.
 pub(crate) fn invalid_model(span: Span, alias: &str, model: &str) -> Diagnostic {
-    let guess = match model.split_once('/') {
-        Some((p, _)) if !p.is_empty() => format!("{p}/<model>"),
-        Some((_, m)) if !m.is_empty() => format!("{}/{m}", guess_provider(m)),
-        Some(_) => "openai/gpt-5-nano".to_string(),
-        None => format!("{}/{model}", guess_provider(model)),
+    // The provider is guessed from the model's family: never certain; a missing model is left
+    // as a placeholder.
+    let (guess, sure) = match model.split_once('/') {
+        Some((p, _)) if !p.is_empty() => (format!("{p}/<model>"), Applicability::HasPlaceholders),
+        Some((_, m)) if !m.is_empty() => (
+            format!("{}/{m}", guess_provider(m)),
+            Applicability::MaybeIncorrect,
+        ),
+        Some(_) => (
+            "openai/gpt-5-nano".to_string(),
+            Applicability::HasPlaceholders,
+        ),
+        None => (
+            format!("{}/{model}", guess_provider(model)),
+            Applicability::MaybeIncorrect,
+        ),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::InvalidModel,
         span,
         format!("alias `{alias}`: `{model}` is not `provider/model`"),
@@ -168,7 +211,8 @@ pub(crate) fn invalid_model(span: Span, alias: &str, model: &str) -> Diagnostic 
     .with_label("expected `provider/model`")
     .with_help(format!(
         "name the provider and the model, e.g. `model = \"{guess}\"`"
-    ))
+    ));
+    with_word_fix(diag, span, Some((&guess, sure)))
 }
 
 /// The provider a bare model name most likely belongs to, for help texts only.

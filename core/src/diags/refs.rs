@@ -5,6 +5,8 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::suggest;
 
+use super::values::{Near, with_word_fix};
+
 /// `duplicate-name`: a second `what` named `name`, the first at `first`.
 pub(crate) fn duplicate_name(span: Span, first: Span, what: &str, name: &str) -> Diagnostic {
     Diagnostic::new(
@@ -25,22 +27,23 @@ pub(crate) fn unknown_credential_ref(
     span: Span,
     backend: &str,
     reference: &str,
-    near: Option<&str>,
+    near: Near<'_>,
     table: &str,
 ) -> Diagnostic {
-    let help = match near {
+    let help = match near.map(|(n, _)| n) {
         Some(near) => format!("did you mean `credential_ref = \"{near}\"`?"),
         None => format!(
             "declare it:\n\n[[{table}.credentials]]\nname = \"{reference}\"\napi_key_env = \"OPENAI_API_KEY\"\n\nor remove `credential_ref` for a no-auth backend"
         ),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::UnknownCredentialRef,
         span,
         format!("backend `{backend}` references unknown credential `{reference}`"),
     )
     .with_label(format!("no credential named `{reference}`"))
-    .with_help(help)
+    .with_help(help);
+    with_word_fix(diag, span, near)
 }
 
 /// `unused-credential`.
@@ -62,20 +65,21 @@ pub(crate) fn unknown_backend_ref(
     span: Span,
     alias: &str,
     pin: &str,
-    near: Option<&str>,
+    near: Near<'_>,
 ) -> Diagnostic {
-    let help = match near {
+    let help = match near.map(|(n, _)| n) {
         Some(near) => format!("did you mean `backend = \"{near}\"`?"),
         None => "name a `[[…backends]]` entry, or remove `backend` to let the runtime choose"
             .to_string(),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::UnknownBackendRef,
         span,
         format!("alias `{alias}` is pinned to unknown backend `{pin}`"),
     )
     .with_label(format!("no backend named `{pin}`"))
-    .with_help(help)
+    .with_help(help);
+    with_word_fix(diag, span, near)
 }
 
 /// `unknown-default-alias`: `default_alias = "name"`; `aliases` are the defined ones, `near`
@@ -83,23 +87,24 @@ pub(crate) fn unknown_backend_ref(
 pub(crate) fn unknown_default_alias(
     span: Span,
     name: &str,
-    (near, aliases): (Option<&str>, &[&str]),
+    (near, aliases): (Near<'_>, &[&str]),
     table: &str,
 ) -> Diagnostic {
-    let help = match near {
+    let help = match near.map(|(n, _)| n) {
         Some(near) => format!("did you mean `default_alias = \"{near}\"`?"),
         None if aliases.is_empty() => format!(
             "define it under `[{table}.aliases]`, e.g. `{name} = {{ model = \"openai/gpt-5-nano\" }}`, or remove `default_alias`"
         ),
         None => format!("use one of {}", suggest::one_of(aliases.iter().copied())),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::UnknownDefaultAlias,
         span,
         format!("`default_alias` names unknown alias `{name}`"),
     )
     .with_label(format!("no alias named `{name}`"))
-    .with_help(help)
+    .with_help(help);
+    with_word_fix(diag, span, near)
 }
 
 /// `unknown-provider`: alias `alias` names `provider/model`; `near` is the built-in
@@ -108,12 +113,13 @@ pub(crate) fn unknown_provider(
     span: Span,
     alias: &str,
     (provider, model): (&str, &str),
-    near: Option<&str>,
+    near: Near<'_>,
 ) -> Diagnostic {
-    let hint = near.map_or_else(String::new, |p| {
+    let hint = near.map_or_else(String::new, |(p, _)| {
         format!("did you mean `{p}/{model}`? otherwise ")
     });
-    Diagnostic::new(
+    let fixed = near.map(|(p, sure)| (format!("{p}/{model}"), sure));
+    let diag = Diagnostic::new(
         Code::UnknownProvider,
         span,
         format!("alias `{alias}` names unknown provider `{provider}` and no backend serves it"),
@@ -121,7 +127,11 @@ pub(crate) fn unknown_provider(
     .with_label(format!("`{provider}` is not a built-in provider"))
     .with_help(format!(
         "{hint}pin the alias to a configured backend with `backend = \"…\"`, or bind a backend with `model = \"{provider}/{model}\"`"
-    ))
+    ));
+    match &fixed {
+        Some((text, sure)) => with_word_fix(diag, span, Some((text, *sure))),
+        None => diag,
+    }
 }
 
 /// `op-unserved`: alias `alias` lists `op`, which none of its backends serves.

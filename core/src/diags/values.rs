@@ -2,7 +2,7 @@
 //! wrong TOML type, and values outside what their key accepts.
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::duration::{self, DurationError};
 use crate::suggest;
 
@@ -141,12 +141,13 @@ pub(crate) fn unknown_field<'a>(
     place: &str,
     known: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Diagnostic {
-    let near = suggest::did_you_mean(name, known.clone());
+    let close = suggest::closest(name, known.clone());
+    let near = close.map(|(n, _)| n);
     let help = match near {
         Some(near) => format!("rename `{name}` to `{near}`"),
         None => format!("remove it; {place} accepts {}", suggest::one_of(known)),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::UnknownField,
         span,
         format!("unknown field `{name}` in {place}"),
@@ -155,8 +156,31 @@ pub(crate) fn unknown_field<'a>(
         || "unknown field".to_string(),
         |n| format!("did you mean `{n}`?"),
     ))
-    .with_help(help)
+    .with_help(help);
+    // Known keys are bare keys, so the written key (bare or quoted) is replaced as it is.
+    match close {
+        Some((near, sure)) => diag.with_fix(
+            format!("rename `{name}` to `{near}`"),
+            (span, near.to_string()),
+            sure,
+        ),
+        None => diag,
+    }
 }
+
+/// `diag` with a fix replacing the string at `span` by `"near"`, when `near` is one.
+pub(crate) fn with_word_fix(diag: Diagnostic, span: Span, near: Near<'_>) -> Diagnostic {
+    let Some((near, sure)) = near else {
+        return diag;
+    };
+    match suggest::quoted(near) {
+        Some(text) => diag.with_fix(format!("write `{text}`"), (span, text), sure),
+        None => diag,
+    }
+}
+
+/// The word a misspelling most likely meant, and how sure that is.
+pub(crate) type Near<'a> = Option<(&'a str, Applicability)>;
 
 /// `out-of-range`: `key` is outside `min..=max`; `example` is the value the help proposes.
 pub(crate) fn out_of_range(
@@ -188,7 +212,7 @@ pub(crate) struct UnknownWord<'a> {
     /// What the vocabulary is called (`op`, `backend kind`).
     pub(crate) what: &'a str,
     pub(crate) word: &'a str,
-    pub(crate) near: Option<&'a str>,
+    pub(crate) near: Near<'a>,
     pub(crate) words: &'a [&'static str],
 }
 
@@ -196,7 +220,7 @@ impl UnknownWord<'_> {
     /// The vocabulary codes share one wording on purpose: they differ only in the set.
     pub(super) fn build(self, code: Code) -> Diagnostic {
         let (what, expected) = (self.what, suggest::one_of(self.words.iter().copied()));
-        let (label, help) = match self.near {
+        let (label, help) = match self.near.map(|(n, _)| n) {
             Some(near) => (
                 format!("did you mean `{near}`?"),
                 format!("write `\"{near}\"`; the {what} values are {expected}"),
@@ -206,9 +230,10 @@ impl UnknownWord<'_> {
                 format!("use one of {expected}"),
             ),
         };
-        Diagnostic::new(code, self.span, format!("unknown {what} `{}`", self.word))
+        let diag = Diagnostic::new(code, self.span, format!("unknown {what} `{}`", self.word))
             .with_label(label)
-            .with_help(help)
+            .with_help(help);
+        with_word_fix(diag, self.span, self.near)
     }
 }
 
@@ -275,18 +300,18 @@ pub(crate) fn unknown_value(span: Span, what: UnknownValue<'_>) -> Diagnostic {
             value,
             allowed,
         } => {
-            let hint = suggest::hint(value, allowed.iter().copied());
-            Diagnostic::new(
+            let near = suggest::closest(value, allowed.iter().copied());
+            let diag = Diagnostic::new(
                 Code::UnknownValue,
                 span,
                 format!("`{key}` cannot be `{value}`"),
             )
-            .with_label(if hint.is_empty() {
-                "not an accepted value".to_string()
-            } else {
-                hint
-            })
-            .with_help(format!("use {}", suggest::one_of(allowed.iter().copied())))
+            .with_label(near.map_or_else(
+                || "not an accepted value".to_string(),
+                |(n, _)| format!("did you mean `{n}`?"),
+            ))
+            .with_help(format!("use {}", suggest::one_of(allowed.iter().copied())));
+            with_word_fix(diag, span, near)
         }
     }
 }
@@ -301,6 +326,18 @@ pub(crate) fn duplicate_entry(span: Span, first: Span, key: &str, value: &str) -
     .with_label("repeated here")
     .with_related(first, "first listed here")
     .with_help(format!("remove the second `\"{value}\"`"))
+}
+
+/// `diag` (a `duplicate-entry`) with the fix removing the repeat at `removal`, when known.
+pub(crate) fn with_removal(diag: Diagnostic, removal: Option<Span>) -> Diagnostic {
+    match removal {
+        Some(span) => diag.with_fix(
+            "remove the repeat",
+            (span, String::new()),
+            Applicability::MachineApplicable,
+        ),
+        None => diag,
+    }
 }
 
 /// `invalid-duration`: `key`'s string is not a positive duration.

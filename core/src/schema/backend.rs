@@ -65,11 +65,47 @@ fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
     }
 }
 
+/// What a backend's legacy `api_key_env` fix needs from the rest of the file.
+#[derive(Debug)]
+pub(super) struct Legacy<'c> {
+    /// The credentials declared.
+    pub(super) credentials: &'c [Credential],
+    /// Where a new credential table goes, if it can go anywhere.
+    pub(super) insert_at: Option<legacy::Insertion>,
+    /// `(env var, credential name)` proposed for earlier legacy backends of the file, so two
+    /// backends reading one variable propose one credential and two variables never one name.
+    proposed: Vec<(String, String)>,
+}
+
+impl<'c> Legacy<'c> {
+    pub(super) fn new(credentials: &'c [Credential], insert_at: Option<legacy::Insertion>) -> Self {
+        Legacy {
+            credentials,
+            insert_at,
+            proposed: Vec::new(),
+        }
+    }
+
+    /// The credential proposed for `env`, named as `migrate` names it.
+    fn propose(&mut self, env: &str) -> String {
+        if let Some((_, name)) = self.proposed.iter().find(|(e, _)| e == env) {
+            return name.clone();
+        }
+        let taken = |n: &str| {
+            self.credentials.iter().any(|c| c.name.value == n)
+                || self.proposed.iter().any(|(_, p)| p == n)
+        };
+        let name = legacy::credential_name_for_env(env, taken);
+        self.proposed.push((env.to_string(), name.clone()));
+        name
+    }
+}
+
 pub(super) fn read_backend(
     r: &mut Reader,
     table: &DeTable<'_>,
     span: Span,
-    credentials: &[Credential],
+    legacy: &mut Legacy<'_>,
 ) -> Option<Backend> {
     let mut f = Fields::new(&keys::BACKEND, table);
     let written = Written {
@@ -81,11 +117,11 @@ pub(super) fn read_backend(
         ops_span: f.written("ops").map_or(span, span_of),
     };
     let mut read = read_keys(r, &mut f);
-    let legacy = f.take_entry("api_key_env");
+    let legacy_entry = f.take_entry("api_key_env");
     let place = format!("a `[[{}.backends]]` entry", r.table);
     f.finalize(r, &place);
-    if let Some((key, value)) = legacy {
-        legacy_api_key_env(r, (key, value), read.name.as_ref(), credentials);
+    if let Some((key, value)) = legacy_entry {
+        legacy_api_key_env(r, (key, value), &read, legacy);
     }
     let Some(name) = read.name.take() else {
         r.push(diags::missing_field(
@@ -168,25 +204,61 @@ fn complete(
 }
 
 /// The backend names its key's env var itself: propose the credential that reads it, or the
-/// one to declare.
+/// one to declare, with the edits that do it.
 fn legacy_api_key_env(
     r: &mut Reader,
     (key, value): (&RawKey<'_>, &RawValue<'_>),
-    name: Option<&Spanned<String>>,
-    credentials: &[Credential],
+    read: &Read,
+    legacy: &mut Legacy<'_>,
 ) {
-    let env = value.get_ref().as_str().unwrap_or("OPENAI_API_KEY");
-    let existing = credentials
+    let written = value.get_ref().as_str();
+    let env = written.unwrap_or("OPENAI_API_KEY");
+    let reading = legacy
+        .credentials
         .iter()
         .find(|c| matches!(c.api_key_env.as_slice(), [only] if only.value == env))
-        .map(|c| c.name.value.as_str());
-    let proposed =
-        legacy::credential_name_for_env(env, |n| credentials.iter().any(|c| c.name.value == n));
-    let who = name.map_or_else(
+        .map(|c| (c.name.value.as_str(), c.name.span));
+    let existing = reading.map(|(name, _)| name);
+    let proposed = existing.map_or_else(|| legacy.propose(env), str::to_string);
+    let who = read.name.as_ref().map_or_else(
         || "a backend".to_string(),
         |n| format!("backend `{}`", n.value),
     );
     let span = span_of(key).to(span_of(value));
-    let diag = diags::legacy_api_key_env(span, &who, &r.table, env, (existing, &proposed));
-    r.push(diag);
+    // A key written as the variable's name is not copied anywhere, not even into a fix.
+    let fixable = written.is_some_and(|e| !crate::parse::holds_secret(e));
+    // `Some(place)` when a credential must be declared; `place` is `None` where none can go.
+    let declare = existing.is_none().then_some(legacy.insert_at);
+    let edits = fixable
+        .then(|| legacy_fix((&r.table, &r.text), span, (env, &proposed), declare, read))
+        .flatten();
+    let diag = diags::legacy_api_key_env(span, &who, &r.table, env, (reading, &proposed));
+    r.push(diags::with_legacy_fix(diag, edits));
+}
+
+/// The edits of the fix: `credential_ref` in place of the line (or the line emptied when the
+/// backend has one), and the credential's table when it must be declared.
+fn legacy_fix(
+    (table, text): (&str, &str),
+    line: Span,
+    (env, name): (&str, &str),
+    declare: Option<Option<legacy::Insertion>>,
+    read: &Read,
+) -> Option<Vec<crate::diagnostic::Edit>> {
+    let has_ref = read.credential_ref.is_some();
+    let declare = match declare {
+        Some(at) if !has_ref => Some(((name, env), at?)),
+        _ => None,
+    };
+    let fix = legacy::Fix {
+        // Only going away: the whole line, so no blank line or lone indent is left.
+        line: if has_ref {
+            legacy::removal(text, line)
+        } else {
+            line
+        },
+        reference: (!has_ref).then_some(name),
+        declare,
+    };
+    legacy::fix_edits(table, fix)
 }

@@ -112,7 +112,7 @@ fn fallbacks(
         }
         let Some(&i) = by_name.get(target) else {
             let names = config.aliases.iter().map(|a| a.name.as_str());
-            let near = suggest::did_you_mean(target, names);
+            let near = suggest::closest(target, names);
             sink.push(diags::unknown_fallback(fallback.span, name, target, near));
             continue;
         };

@@ -1,0 +1,3 @@
+llmcfg::include_llm_config!("tests/fail/repeated_help.toml");
+
+fn main() {}
