@@ -2,16 +2,14 @@
 //! most [`MAX_CONFIG_BYTES`], and UTF-8 — invalid UTF-8 is a diagnostic at its line and column,
 //! like any syntax error.
 
-use std::io::Read as _;
 use std::path::Path;
 
-use llmcfg_core::{Code, Diagnostic, Report, SourceFile};
+use llmcfg_core::Report;
+use llmcfg_core::file::FileError;
 
 use crate::failure::Failure;
 
-/// The largest config file read: 16 MiB, far above any real config, so a wrong path cannot
-/// exhaust memory.
-pub(crate) const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) use llmcfg_core::file::MAX_CONFIG_BYTES;
 
 /// Why a config's text could not be had.
 #[derive(Debug)]
@@ -57,24 +55,14 @@ pub(crate) fn read_config(path: &Path, name: &str) -> Result<String, ReadError> 
         }
         Err(e) => return Err(unreadable(e.to_string())),
     };
-    let meta = file.metadata().map_err(|e| unreadable(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(unreadable(
+    let bytes = llmcfg_core::file::read_file(file).map_err(|e| match e {
+        FileError::Directory | FileError::NotRegular => unreadable(
             "not a regular file (a config is a TOML file, not a directory, FIFO or device)".into(),
-        ));
-    }
-    let too_large = || unreadable(format!("larger than {MAX_CONFIG_BYTES} bytes (16 MiB)"));
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(Box::new(not_utf8(name, &e))))
+        ),
+        other => unreadable(other.to_string()),
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|e| ReadError::NotUtf8(Box::new(llmcfg_core::file::not_utf8(name, &e))))
 }
 
 /// Opens `path` for reading without blocking on a FIFO.
@@ -96,28 +84,6 @@ fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
         return Err(std::io::Error::other("not a regular file"));
     }
     std::fs::File::open(path)
-}
-
-/// The report of a file that is not UTF-8: one `toml-syntax` error at the first invalid byte,
-/// over the text decoded lossily (the valid prefix, and so the position, is unchanged).
-fn not_utf8(name: &str, error: &std::string::FromUtf8Error) -> Report {
-    let at = error.utf8_error().valid_up_to();
-    let bad = error.utf8_error().error_len().unwrap_or(1);
-    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-    // The replacement character stands where the invalid bytes were.
-    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    let diagnostic = Diagnostic::new(
-        Code::TomlSyntax,
-        at..end,
-        format!("invalid TOML: the file is not UTF-8 ({bad} invalid byte(s) here)"),
-    )
-    .with_label("not UTF-8")
-    .with_help("TOML files must be UTF-8: re-save the file as UTF-8");
-    Report {
-        source: SourceFile::new(name, text),
-        config: Default::default(),
-        diagnostics: vec![diagnostic],
-    }
 }
 
 #[cfg(test)]

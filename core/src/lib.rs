@@ -36,6 +36,8 @@ mod diags;
 #[cfg(feature = "rules")]
 pub mod duration;
 #[cfg(feature = "rules")]
+pub mod file;
+#[cfg(feature = "rules")]
 pub mod index;
 #[cfg(feature = "rules")]
 pub mod keys;

@@ -190,6 +190,11 @@ impl Reader {
         Some(Spanned::new(vec![one], value.span()))
     }
 
+    /// The bytes to delete to remove the repeated array item at `item` (with its comma).
+    pub(crate) fn removal_of(&self, item: Span) -> Option<Span> {
+        repeated_item(&self.text, item)
+    }
+
     /// An array of vocabulary words (ops, transports), each checked with "did you mean".
     pub(crate) fn words<T: Copy + PartialEq>(
         &mut self,

@@ -5,6 +5,8 @@ use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+// The 16 MiB cap and the capped read are shared with the CLI and `Config::load`.
+use llmcfg_core::file::{FileError, MAX_CONFIG_BYTES};
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 
@@ -61,10 +63,6 @@ relative to the crate root and must be built by cargo"
     })
 }
 
-/// The largest config the macro reads: 16 MiB, far above any real config, so a wrong path
-/// (`/dev/zero`, a log) cannot exhaust the compiler's memory.
-const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
-
 /// The crate root as notes name it: `…/` and its last component. The absolute path would make
 /// the message differ on every machine (and trybuild snapshots with it) and tells the reader
 /// no more than which crate it is.
@@ -101,7 +99,6 @@ fn located(root: &Path, written: &Path) -> String {
 /// Reads the config at `full` (written as `written`, found at `shown`): a regular file only — a
 /// FIFO would block the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
 fn read_text(full: &Path, shown: &str, written: &str) -> Result<String, String> {
-    use std::io::Read as _;
     let cannot = |error: std::io::Error| format!("cannot read config file `{written}`: {error}");
     // Checked before opening: opening a FIFO blocks until a writer appears.
     let meta = match std::fs::metadata(full) {
@@ -140,16 +137,12 @@ help: an llm config is a small TOML file; check the path"
     }
     let file = std::fs::File::open(full).map_err(cannot)?;
     // The path may have been swapped since the check: the opened handle is what counts.
-    if !file.metadata().map_err(cannot)?.is_file() {
-        return Err(not_regular());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(too_large());
-    }
+    let bytes = llmcfg_core::file::read_file(file).map_err(|error| match error {
+        FileError::Directory | FileError::NotRegular => not_regular(),
+        FileError::TooLarge => too_large(),
+        FileError::Io(error) => cannot(error),
+        other => format!("cannot read config file `{written}`: {other}"),
+    })?;
     String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();

@@ -17,14 +17,14 @@ use crate::config::{Alias, Backend, Config, Credential};
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read llm config {path}")]
-    Io {
+    /// The file is not a regular file, is over 16 MiB, or could not be read.
+    #[error("cannot read llm config {path}: {source}")]
+    File {
         /// The file.
         path: PathBuf,
-        /// What the OS said.
+        /// Why.
         #[source]
-        source: std::io::Error,
+        source: llmcfg_core::file::FileError,
     },
     /// The config has errors. The message is the rendered report of every error.
     #[error("{name}: the llm config has {count} error(s)\n\n{rendered}")]
@@ -69,21 +69,25 @@ impl Config {
     /// Reads, validates and builds the config at `path` with the given options.
     pub fn load_with(path: impl AsRef<Path>, options: &Options) -> Result<Config, LoadError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        // A regular file of at most 16 MiB, as the macro and the CLI read it: a FIFO or a
+        // device is refused instead of blocking or reading without end.
+        let bytes = llmcfg_core::file::read(path).map_err(|source| LoadError::File {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::from_toml_str_with(&path.display().to_string(), &text, options)
+        let name = path.display().to_string();
+        match String::from_utf8(bytes) {
+            Ok(text) => Config::from_toml_str_with(&name, &text, options),
+            Err(error) => Self::from_report(llmcfg_core::file::not_utf8(&name, &error)),
+        }
     }
 
     /// Builds a config from a validator report; fails when the report has errors.
     pub fn from_report(report: Report) -> Result<Config, LoadError> {
         if report.has_errors() {
-            let rendered = report
-                .errors()
-                .map(|d| render::plain(&report.source, d))
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            let errors: Vec<_> = report.errors().cloned().collect();
+            // A help repeated in the file is printed once and referred to after.
+            let rendered = render::plain_all(&report.source, &errors).join("\n\n");
             return Err(LoadError::Invalid {
                 name: report.source.name().to_string(),
                 count: report.errors().count(),
@@ -206,6 +210,45 @@ mod tests {
     use super::*;
 
     const SPEAR: &str = include_str!("../../tests/corpus/valid/spear-spearlet.toml");
+
+    #[test]
+    fn load_refuses_what_is_not_a_small_regular_utf8_file() {
+        use llmcfg_core::file::FileError;
+        let err = Config::load(std::env::temp_dir()).expect_err("a directory");
+        assert!(
+            matches!(
+                err,
+                LoadError::File {
+                    source: FileError::Directory,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        #[cfg(unix)]
+        {
+            let err = Config::load("/dev/zero").expect_err("a device");
+            assert!(
+                matches!(
+                    err,
+                    LoadError::File {
+                        source: FileError::NotRegular,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let latin1 = dir.path().join("llm.toml");
+        std::fs::write(&latin1, b"[llm]\n# caf\xe9\n").expect("write");
+        let err = Config::load(&latin1).expect_err("not UTF-8");
+        let LoadError::Invalid { report, .. } = &err else {
+            panic!("not UTF-8 is a diagnostic: {err}");
+        };
+        assert_eq!(report.diagnostics[0].code, llmcfg_core::Code::TomlSyntax);
+        assert!(err.to_string().contains("llm.toml:2:6"), "{err}");
+    }
 
     #[test]
     fn an_invalid_config_debugs_as_its_report() {

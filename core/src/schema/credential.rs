@@ -111,9 +111,9 @@ fn check_pool(r: &mut Reader, credential: &str, vars: &Spanned<Vec<Spanned<Strin
     for (i, var) in vars.value.iter().enumerate() {
         check_env_name(r, var);
         if let Some(first) = vars.value[..i].iter().find(|v| v.value == var.value) {
-            r.push(diags::duplicate_pool_key(
-                var.span, first.span, credential, &var.value,
-            ));
+            let diag = diags::duplicate_pool_key(var.span, first.span, credential, &var.value);
+            let removal = r.removal_of(var.span);
+            r.push(diags::with_removal(diag, removal));
         }
     }
     if vars.value.len() > 1 && !kind.unknown && kind.value != CredentialKind::Env {
@@ -274,6 +274,10 @@ mod tests {
         assert_eq!(&text[d.span.range()], "\"A\"");
         assert!(d.span.start > d.related[0].span.start);
         assert!(d.help.contains("remove the second"), "{}", d.help);
+        let fix = &d.suggestions[0].edits[0];
+        let mut fixed = text.to_string();
+        fixed.replace_range(fix.span.range(), &fix.replacement);
+        assert!(fixed.contains("api_key_env = [\"A\"]\n"), "{fixed}");
     }
 
     #[test]
