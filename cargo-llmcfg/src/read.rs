@@ -1,5 +1,5 @@
 //! Reading a config file: only a regular file (a FIFO would block, `/dev/zero` never ends), at
-//! most [`MAX_CONFIG_BYTES`], and UTF-8 — invalid UTF-8 is a diagnostic at its line and column,
+//! most [`llmcfg_core::file::MAX_CONFIG_BYTES`], and UTF-8 — invalid UTF-8 is a diagnostic at its line and column,
 //! like any syntax error.
 
 use std::path::Path;
@@ -8,8 +8,6 @@ use llmcfg_core::Report;
 use llmcfg_core::file::FileError;
 
 use crate::failure::Failure;
-
-pub(crate) use llmcfg_core::file::MAX_CONFIG_BYTES;
 
 /// Why a config's text could not be had.
 #[derive(Debug)]
@@ -89,6 +87,7 @@ fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use llmcfg_core::file::MAX_CONFIG_BYTES;
 
     #[test]
     fn invalid_utf8_is_a_diagnostic_at_its_line_and_column() {
