@@ -41,7 +41,12 @@ impl FileError {
 /// Opens `path` after checking that it is a regular file: opening a FIFO would block until a
 /// writer appears. [`read_file`] checks the opened handle again, in case the path was swapped.
 pub fn open(path: &Path) -> Result<File, FileError> {
-    let meta = std::fs::metadata(path)?;
+    check(&std::fs::metadata(path)?)?;
+    Ok(File::open(path)?)
+}
+
+/// A regular file of at most [`MAX_CONFIG_BYTES`], by its metadata.
+fn check(meta: &std::fs::Metadata) -> Result<(), FileError> {
     if meta.is_dir() {
         return Err(FileError::Directory);
     }
@@ -51,22 +56,14 @@ pub fn open(path: &Path) -> Result<File, FileError> {
     if meta.len() > MAX_CONFIG_BYTES {
         return Err(FileError::TooLarge);
     }
-    Ok(File::open(path)?)
+    Ok(())
 }
 
 /// The bytes of an opened config file: a regular file of at most [`MAX_CONFIG_BYTES`], read
 /// with that cap whatever its metadata says (a file growing while it is read).
 pub fn read_file(file: File) -> Result<Vec<u8>, FileError> {
     let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(FileError::Directory);
-    }
-    if !meta.is_file() {
-        return Err(FileError::NotRegular);
-    }
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(FileError::TooLarge);
-    }
+    check(&meta)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {

@@ -2,7 +2,6 @@
 //! macro reads), and the `include_bytes!` that makes cargo rebuild the crate when it changes.
 
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 // The 16 MiB cap and the capped read are shared with the CLI and `Config::load`.
@@ -99,50 +98,29 @@ fn located(root: &Path, written: &Path) -> String {
 /// Reads the config at `full` (written as `written`, found at `shown`): a regular file only — a
 /// FIFO would block the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
 fn read_text(full: &Path, shown: &str, written: &str) -> Result<String, String> {
-    let cannot = |error: std::io::Error| format!("cannot read config file `{written}`: {error}");
-    // Checked before opening: opening a FIFO blocks until a writer appears.
-    let meta = match std::fs::metadata(full) {
-        Ok(meta) => meta,
-        Err(error) if error.kind() == ErrorKind::NotFound => {
-            return Err(format!(
-                "config file `{written}` not found\nnote: looked for {shown}\n{RELATIVE_HELP}"
-            ));
+    // `open` checks the path before opening (opening a FIFO blocks until a writer appears);
+    // `read_file` checks the opened handle again, in case the path was swapped since.
+    let refused = |error: FileError| match error {
+        error if error.is_not_found() => {
+            format!("config file `{written}` not found\nnote: looked for {shown}\n{RELATIVE_HELP}")
         }
-        Err(error) => return Err(cannot(error)),
-    };
-    if meta.is_dir() {
-        return Err(format!(
+        FileError::Directory => format!(
             "`{written}` is a directory, not a config file\nnote: it is {shown}\n\
 help: name the TOML file itself, e.g. `\"{}/llm.toml\"`",
             written.trim_end_matches(['/', '\\'])
-        ));
-    }
-    let not_regular = || {
-        format!(
+        ),
+        FileError::NotRegular => format!(
             "`{written}` is not a regular file (a FIFO, socket or device)\nnote: it is {shown}\n\
 help: point `include_llm_config!` at the TOML file itself"
-        )
-    };
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
-    let too_large = || {
-        format!(
+        ),
+        FileError::TooLarge => format!(
             "config file `{written}` is larger than 16 MiB ({MAX_CONFIG_BYTES} bytes)\n\
 help: an llm config is a small TOML file; check the path"
-        )
-    };
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(too_large());
-    }
-    let file = std::fs::File::open(full).map_err(cannot)?;
-    // The path may have been swapped since the check: the opened handle is what counts.
-    let bytes = llmcfg_core::file::read_file(file).map_err(|error| match error {
-        FileError::Directory | FileError::NotRegular => not_regular(),
-        FileError::TooLarge => too_large(),
-        FileError::Io(error) => cannot(error),
+        ),
         other => format!("cannot read config file `{written}`: {other}"),
-    })?;
+    };
+    let file = llmcfg_core::file::open(full).map_err(refused)?;
+    let bytes = llmcfg_core::file::read_file(file).map_err(refused)?;
     String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();

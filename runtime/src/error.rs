@@ -137,6 +137,36 @@ fn export_or_set(f: &mut fmt::Formatter<'_>, var: &str, secret: &str) -> fmt::Re
     )
 }
 
+/// The variable is unset and its linked secret cannot give the key (`what` says why), then
+/// both fixes.
+fn secret_failed(
+    f: &mut fmt::Formatter<'_>,
+    var: &str,
+    secret: &str,
+    what: fmt::Arguments<'_>,
+) -> fmt::Result {
+    write!(f, "{var} is not set and secret `{secret}` {what}: ")?;
+    export_or_set(f, var, secret)
+}
+
+/// A key source (file, command, keyring) failed: its error, then the fixes — the variable
+/// tried first, when there is one, or the source's own fix (`fixes`: with a variable, without).
+fn source_failed(
+    f: &mut fmt::Formatter<'_>,
+    error: &SourceError,
+    var: Option<&str>,
+    (with_var, alone): (&str, &str),
+) -> fmt::Result {
+    write!(f, "{error}")?;
+    match var {
+        Some(var) => write!(
+            f,
+            " and {var} is not set: run `export {var}=…` or {with_var}"
+        ),
+        None => write!(f, ": {alone}"),
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -175,53 +205,38 @@ impl fmt::Display for Reason {
                 "{var} is set but not valid UTF-8: run `export {var}=…` with the key"
             ),
             Reason::SecretMissing { var, secret } => {
-                write!(f, "{var} is not set and secret `{secret}` does not exist: ")?;
-                export_or_set(f, var, secret)
+                secret_failed(f, var, secret, format_args!("does not exist"))
             }
             Reason::SecretLacksKey { var, secret } => {
-                write!(
-                    f,
-                    "{var} is not set and secret `{secret}` has no key {var}: "
-                )?;
-                export_or_set(f, var, secret)
+                secret_failed(f, var, secret, format_args!("has no key {var}"))
             }
             Reason::SecretStoreFailed { var, secret, error } => {
-                write!(
-                    f,
-                    "{var} is not set and secret `{secret}` cannot be read ({error}): "
-                )?;
-                export_or_set(f, var, secret)
+                secret_failed(f, var, secret, format_args!("cannot be read ({error})"))
             }
-            Reason::FileUnreadable { var, error, .. } => {
-                write!(f, "{error}")?;
-                match var {
-                    Some(var) => write!(
-                        f,
-                        " and {var} is not set: run `export {var}=…` or fix the file"
-                    ),
-                    None => f.write_str(": fix the file or its mount"),
-                }
-            }
-            Reason::CommandFailed { var, error, .. } => {
-                write!(f, "{error}")?;
-                match var {
-                    Some(var) => write!(
-                        f,
-                        " and {var} is not set: run `export {var}=…` or fix the command"
-                    ),
-                    None => f.write_str(": fix the command or log in to the secret manager"),
-                }
-            }
-            Reason::KeyringFailed { var, error } => {
-                write!(f, "{error}")?;
-                match var {
-                    Some(var) => write!(
-                        f,
-                        " and {var} is not set: run `export {var}=…` or store the key in the OS keyring"
-                    ),
-                    None => f.write_str(": store the key in the OS keyring under that entry"),
-                }
-            }
+            Reason::FileUnreadable { var, error, .. } => source_failed(
+                f,
+                error,
+                var.as_deref(),
+                ("fix the file", "fix the file or its mount"),
+            ),
+            Reason::CommandFailed { var, error, .. } => source_failed(
+                f,
+                error,
+                var.as_deref(),
+                (
+                    "fix the command",
+                    "fix the command or log in to the secret manager",
+                ),
+            ),
+            Reason::KeyringFailed { var, error } => source_failed(
+                f,
+                error,
+                var.as_deref(),
+                (
+                    "store the key in the OS keyring",
+                    "store the key in the OS keyring under that entry",
+                ),
+            ),
             Reason::PoolCoolingDown { credential, vars } => write!(
                 f,
                 "every key of credential `{credential}`'s pool ({}) is cooling down after a rate limit or an \

@@ -97,11 +97,7 @@ impl fmt::Display for PoolKey {
 /// `12s`, `1m 30s`: whole seconds, rounded up, so a rest about to end never shows as `0s`.
 fn humantime_secs(d: std::time::Duration) -> String {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    match (secs / 60, secs % 60) {
-        (0, s) => format!("{s}s"),
-        (m, 0) => format!("{m}m"),
-        (m, s) => format!("{m}m {s}s"),
-    }
+    humantime::format_duration(std::time::Duration::from_secs(secs)).to_string()
 }
 
 /// Whether a candidate can be used.
