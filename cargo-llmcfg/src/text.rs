@@ -2,34 +2,15 @@
 //! a hostile config or registry could use to write terminal escape sequences into a log.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// `1 file`, `2 files`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Whether `c` is a control character to escape: C0 controls except tab and line feed, DEL,
-/// and the C1 controls (U+0080–U+009F, which some terminals read as escape sequences).
-fn is_hostile(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
-}
-
-/// `text` with every control character but tab and line feed written as `\u{1b}`.
-pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hostile) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_hostile(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+/// `text` with every control character but tab and line feed written as `\u{1b}`: core's, so
+/// the CLI and the diagnostics escape alike.
+pub(crate) use llmcfg_core::render::escape_controls;
 
 /// [`escape_controls`] also for line feeds: for a name on one line of output.
 pub(crate) fn escape_line(text: &str) -> Cow<'_, str> {

@@ -115,8 +115,7 @@ pub(crate) fn read_llm(r: &mut Reader, table: &DeTable<'_>, span: Span) -> LlmCo
     }
     let entries = r.array_of_tables("backends", backends);
     let first_backend = entries.first().map(|(_, span)| span.start);
-    let insert_at = credential_place(r, last_credential, first_backend);
-    let mut legacy = backend::Legacy::new(&config.credentials, insert_at);
+    let mut legacy = backend::Legacy::new(&config.credentials, last_credential, first_backend);
     let mut read = Vec::with_capacity(entries.len());
     for (entry, span) in entries {
         read.extend(backend::read_backend(r, entry, span, &mut legacy));

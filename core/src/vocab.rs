@@ -296,11 +296,14 @@ pub fn provider(name: &str) -> Option<&'static Provider> {
 /// The built-in provider a configured backend talks to, judged by the host of its `base_url`
 /// and, failing that, by its kind (`anthropic_messages` is Anthropic, `ollama_chat` is Ollama).
 pub fn provider_of_backend(kind: BackendKind, base_url: &str) -> Option<&'static Provider> {
-    let host = url_host(base_url);
-    if let Some(host) = host
-        && let Some(p) = PROVIDERS
+    // The built-in hosts, read once: a config of thousands of backends asks for each.
+    static HOSTS: std::sync::OnceLock<Vec<Option<&'static str>>> = std::sync::OnceLock::new();
+    let hosts = HOSTS.get_or_init(|| PROVIDERS.iter().map(|p| url_host(p.base_url)).collect());
+    if let Some(host) = url_host(base_url)
+        && let Some((p, _)) = PROVIDERS
             .iter()
-            .find(|p| url_host(p.base_url).is_some_and(|h| h.eq_ignore_ascii_case(host)))
+            .zip(hosts)
+            .find(|(_, h)| h.is_some_and(|h| h.eq_ignore_ascii_case(host)))
         && p.kind != BackendKind::OllamaChat
     {
         return Some(p);

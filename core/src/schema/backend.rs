@@ -70,20 +70,37 @@ fn read_keys(r: &mut Reader, f: &mut Fields<'_, '_>) -> Read {
 pub(super) struct Legacy<'c> {
     /// The credentials declared.
     pub(super) credentials: &'c [Credential],
-    /// Where a new credential table goes, if it can go anywhere.
-    pub(super) insert_at: Option<legacy::Insertion>,
+    /// The start of the last credential table and of the first backend table, where a new
+    /// credential table may go.
+    places: (Option<usize>, Option<usize>),
+    /// Where a new credential table goes, if it can go anywhere: found on first need, since
+    /// finding it parses the file twice more (a config with no legacy backend never pays).
+    insert_at: Option<Option<legacy::Insertion>>,
     /// `(env var, credential name)` proposed for earlier legacy backends of the file, so two
     /// backends reading one variable propose one credential and two variables never one name.
     proposed: Vec<(String, String)>,
 }
 
 impl<'c> Legacy<'c> {
-    pub(super) fn new(credentials: &'c [Credential], insert_at: Option<legacy::Insertion>) -> Self {
+    /// `last_credential` and `first_backend`: where the tables of each start, if any.
+    pub(super) fn new(
+        credentials: &'c [Credential],
+        last_credential: Option<usize>,
+        first_backend: Option<usize>,
+    ) -> Self {
         Legacy {
             credentials,
-            insert_at,
+            places: (last_credential, first_backend),
+            insert_at: None,
             proposed: Vec::new(),
         }
+    }
+
+    fn insert_at(&mut self, r: &Reader) -> Option<legacy::Insertion> {
+        let (last_credential, first_backend) = self.places;
+        *self
+            .insert_at
+            .get_or_insert_with(|| super::credential_place(r, last_credential, first_backend))
     }
 
     /// The credential proposed for `env`, named as `migrate` names it.
@@ -228,7 +245,7 @@ fn legacy_api_key_env(
     // A key written as the variable's name is not copied anywhere, not even into a fix.
     let fixable = written.is_some_and(|e| !crate::parse::holds_secret(e));
     // `Some(place)` when a credential must be declared; `place` is `None` where none can go.
-    let declare = existing.is_none().then_some(legacy.insert_at);
+    let declare = existing.is_none().then(|| legacy.insert_at(r));
     let edits = fixable
         .then(|| legacy_fix((&r.table, &r.text), span, (env, &proposed), declare, read))
         .flatten();
