@@ -148,7 +148,7 @@ pub(crate) fn lock(path: &Path) -> std::io::Result<EditLock> {
         _ => PathBuf::from("."),
     };
     let handle = std::fs::File::open(&dir)?;
-    fs4::FileExt::lock(&handle)?;
+    handle.lock()?;
     Ok(EditLock(handle))
 }
 

@@ -180,6 +180,45 @@ fn set_names_the_store_it_wrote_to() {
     );
 }
 
+/// The default store follows the XDG spec on Linux: `$XDG_CONFIG_HOME` when it is an absolute
+/// path, else `$HOME/.config` (a relative `XDG_CONFIG_HOME` is ignored, as the spec says).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_store_follows_xdg_config_home() {
+    let s = store();
+    let home = s.root.join("home");
+    let xdg = s.root.join("xdg");
+    let cases: [(Option<&std::ffi::OsStr>, PathBuf); 3] = [
+        (Some(xdg.as_os_str()), xdg.join("llmcfg/secrets/d.json")),
+        (None, home.join(".config/llmcfg/secrets/d.json")),
+        (
+            Some(std::ffi::OsStr::new("relative/dir")),
+            home.join(".config/llmcfg/secrets/d.json"),
+        ),
+    ];
+    for (config_home, written) in cases {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-llmcfg"));
+        command.env_remove("LLMCFG_SECRETS_DIR").env("HOME", &home);
+        match config_home {
+            Some(dir) => command.env("XDG_CONFIG_HOME", dir),
+            None => command.env_remove("XDG_CONFIG_HOME"),
+        };
+        let out = command
+            .current_dir(&s.root)
+            .args(["secrets", "set", "d", "--A=1"])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{config_home:?}: {stderr}");
+        assert!(
+            written.is_file(),
+            "{config_home:?}: no {}",
+            written.display()
+        );
+        std::fs::remove_file(&written).expect("remove");
+    }
+}
+
 #[test]
 fn set_json() {
     let s = store();

@@ -203,8 +203,8 @@ impl SecretStore {
         if let Some(dir) = std::env::var_os(SECRETS_DIR_VAR).filter(|d| !d.is_empty()) {
             return Ok(PathBuf::from(dir));
         }
-        let base = directories::BaseDirs::new().ok_or(StoreError::NoStoreDir)?;
-        Ok(base.config_dir().join("llmcfg").join("secrets"))
+        let base = config_dir().ok_or(StoreError::NoStoreDir)?;
+        Ok(base.join("llmcfg").join("secrets"))
     }
 
     /// How long a write waits for another process's lock ([`DEFAULT_LOCK_TIMEOUT`] unless set)
@@ -427,6 +427,24 @@ fn now_unix() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// The platform's per-user config directory, as the XDG Base Directory spec and the platforms'
+/// conventions place it: `$XDG_CONFIG_HOME` (when absolute) or `~/.config` on Linux and the other
+/// Unixes, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows. Written here rather
+/// than taken from a crate: it is these few lines, and a crate for it cost every build a libc.
+fn config_dir() -> Option<PathBuf> {
+    let absolute = |dir: std::ffi::OsString| Some(PathBuf::from(dir)).filter(|d| d.is_absolute());
+    if cfg!(windows) {
+        return std::env::var_os("APPDATA").and_then(absolute);
+    }
+    let home = || std::env::home_dir().filter(|h| h.is_absolute());
+    if cfg!(target_os = "macos") {
+        return home().map(|h| h.join("Library").join("Application Support"));
+    }
+    std::env::var_os("XDG_CONFIG_HOME")
+        .and_then(absolute)
+        .or_else(|| home().map(|h| h.join(".config")))
 }
 
 #[cfg(test)]

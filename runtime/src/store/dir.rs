@@ -276,10 +276,10 @@ mod fallback {
     }
 
     fn try_lock_file(file: &std::fs::File, path: &Path) -> Result<bool, StoreError> {
-        match fs4::FileExt::try_lock(file) {
+        match file.try_lock() {
             Ok(()) => Ok(true),
-            Err(fs4::TryLockError::WouldBlock) => Ok(false),
-            Err(fs4::TryLockError::Error(e)) => Err(io_err("lock", path)(e)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_err("lock", path)(e)),
         }
     }
 

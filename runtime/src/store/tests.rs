@@ -310,7 +310,7 @@ fn a_reader_leaves_the_temp_file_of_a_live_writer() {
         .set("s", kv(&[("K", "v")]), Visibility::Private)
         .expect("set");
     let lock = std::fs::File::open(store.dir().join(".lock")).expect("lock file");
-    fs4::FileExt::lock(&lock).expect("hold the lock");
+    lock.lock().expect("hold the lock");
     let live = store.dir().join(".tmp-live.json");
     std::fs::write(&live, "x").expect("write");
     assert!(store.get("s").expect("get").is_some());
@@ -381,7 +381,7 @@ fn a_held_lock_is_waited_for_with_a_notice_then_times_out() {
         .set("s", kv(&[("K", "v")]), Visibility::Private)
         .expect("set");
     let lock = std::fs::File::open(store.dir().join(".lock")).expect("lock file");
-    fs4::FileExt::lock(&lock).expect("hold the lock");
+    lock.lock().expect("hold the lock");
     let store = store
         .with_lock_timeout(Duration::from_millis(80))
         .on_lock_wait(notice);
@@ -392,7 +392,7 @@ fn a_held_lock_is_waited_for_with_a_notice_then_times_out() {
     assert!(err.to_string().contains(".lock"), "{err}");
     assert_eq!(NOTICES.load(Ordering::SeqCst), 1);
     assert!(matches!(store.delete("s"), Err(StoreError::Locked { .. })));
-    fs4::FileExt::unlock(&lock).expect("unlock");
+    lock.unlock().expect("unlock");
     assert!(store.delete("s").expect("delete"));
 }
 
