@@ -84,39 +84,33 @@ fn retry_on(set: RetryOn) -> String {
 
 type Field = (&'static str, fn(&CallOverrides) -> Option<String>);
 
-/// Every setting, in the order the docs list them; `backoff` is two fields of one key.
-const FIELDS: [Field; 11] = [
-    ("timeout", |o| o.timeout.map(duration)),
-    ("connect_timeout", |o| o.connect_timeout.map(duration)),
-    ("deadline", |o| o.deadline.map(duration)),
-    ("first_chunk_timeout", |o| {
-        o.first_chunk_timeout.map(duration)
-    }),
-    ("idle_timeout", |o| o.idle_timeout.map(duration)),
-    ("max_retries", |o| o.max_retries.map(|n| n.to_string())),
-    ("retry_on", |o| o.retry_on.map(retry_on)),
-    ("backoff.initial", |o| o.backoff_initial.map(duration)),
-    ("backoff.max", |o| o.backoff_max.map(duration)),
-    ("allowed_fails", |o| o.allowed_fails.map(|n| n.to_string())),
-    ("cooldown", |o| o.cooldown.map(duration)),
-];
+/// A setting of each kind as the file would write it.
+macro_rules! shown {
+    (duration, $value:expr) => {
+        $value.map(duration)
+    };
+    (count, $value:expr) => {
+        $value.map(|n| n.to_string())
+    };
+    (classes, $value:expr) => {
+        $value.map(retry_on)
+    };
+}
+
+macro_rules! fields {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// Every setting, in the order the declaration (`llmcfg_core::settings`) and the docs
+        /// list them; `backoff` is two fields of one key.
+        const FIELDS: &[Field] = &[
+            $((llmcfg_core::call_setting_path!($field $(($table . $key))?), |o| shown!($kind, o.$field)),)*
+        ];
+    };
+}
+llmcfg_core::call_settings!(fields);
 
 /// The built-in defaults as a layer that sets everything.
 fn defaults() -> CallOverrides {
-    let d = CallPolicy::DEFAULT;
-    CallOverrides {
-        timeout: Some(d.timeout),
-        connect_timeout: Some(d.connect_timeout),
-        deadline: Some(d.deadline),
-        first_chunk_timeout: Some(d.first_chunk_timeout),
-        idle_timeout: Some(d.idle_timeout),
-        max_retries: Some(d.max_retries),
-        retry_on: Some(d.retry_on),
-        backoff_initial: Some(d.backoff.initial),
-        backoff_max: Some(d.backoff.max),
-        allowed_fails: Some(d.allowed_fails),
-        cooldown: Some(d.cooldown),
-    }
+    CallPolicy::DEFAULT.as_overrides()
 }
 
 /// The settings of an attempt of `alias` on `backend` (a built-in endpoint has no layer of

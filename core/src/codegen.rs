@@ -90,35 +90,54 @@ fn prelude() -> TokenStream {
     }
 }
 
+/// `Some(Duration::new(…))` for a duration setting the layer sets.
+fn emit_duration(d: Option<std::time::Duration>) -> Option<TokenStream> {
+    d.map(|d| {
+        let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
+        quote!(__some(__Duration::new(#secs, #nanos)))
+    })
+}
+
+fn emit_count(n: Option<u32>) -> Option<TokenStream> {
+    n.map(|n| quote!(__some(#n)))
+}
+
+fn emit_classes(classes: Option<&Vec<crate::vocab::RetryClass>>) -> Option<TokenStream> {
+    classes.map(|classes| {
+        let classes = classes.iter().map(|c| format_ident!("{}", c.ident()));
+        quote!(__some(__RetryOn::NONE #(.union(__RetryOn::of(__RetryClass::#classes)))*))
+    })
+}
+
+macro_rules! emit_setting {
+    (duration, $value:expr) => {
+        emit_duration($value)
+    };
+    (count, $value:expr) => {
+        emit_count($value)
+    };
+    (classes, $value:expr) => {
+        emit_classes($value.as_ref())
+    };
+}
+
+macro_rules! layer_fields {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// Every declared setting (`crate::settings`) by field name, with its value when the
+        /// layer sets it.
+        fn layer_fields(layer: &CallLayer) -> Vec<(&'static str, Option<TokenStream>)> {
+            vec![$((stringify!($field), emit_setting!($kind, layer.$field)),)*]
+        }
+    };
+}
+crate::call_settings!(layer_fields);
+
 /// One layer of call settings: only the fields the file sets, the rest `NONE`.
 fn call_layer(layer: &CallLayer) -> TokenStream {
     if layer.is_empty() {
         return quote!(__CallOverrides::NONE);
     }
-    let duration = |d: Option<std::time::Duration>| {
-        d.map(|d| {
-            let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
-            quote!(__some(__Duration::new(#secs, #nanos)))
-        })
-    };
-    let count = |n: Option<u32>| n.map(|n| quote!(__some(#n)));
-    let retry_on = layer.retry_on.as_ref().map(|classes| {
-        let classes = classes.iter().map(|c| format_ident!("{}", c.ident()));
-        quote!(__some(__RetryOn::NONE #(.union(__RetryOn::of(__RetryClass::#classes)))*))
-    });
-    let fields = [
-        ("timeout", duration(layer.timeout)),
-        ("connect_timeout", duration(layer.connect_timeout)),
-        ("deadline", duration(layer.deadline)),
-        ("first_chunk_timeout", duration(layer.first_chunk_timeout)),
-        ("idle_timeout", duration(layer.idle_timeout)),
-        ("max_retries", count(layer.max_retries)),
-        ("retry_on", retry_on),
-        ("backoff_initial", duration(layer.backoff_initial)),
-        ("backoff_max", duration(layer.backoff_max)),
-        ("allowed_fails", count(layer.allowed_fails)),
-        ("cooldown", duration(layer.cooldown)),
-    ];
+    let fields = layer_fields(layer);
     let count = fields.len();
     let set: Vec<TokenStream> = fields
         .into_iter()

@@ -23,6 +23,7 @@
 //! assert_eq!(report.location(&report.diagnostics[0]).line, 7);
 //! ```
 
+pub mod settings;
 pub mod vocab;
 
 #[cfg(feature = "rules")]

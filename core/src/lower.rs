@@ -27,59 +27,48 @@ pub struct Lowered<'a> {
     pub calls: CallLayer,
 }
 
-/// One layer of call settings as the runtime carries it: the values of a [`CallSettings`]
-/// without their spans. `None` falls through to the layer below.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CallLayer {
-    /// `timeout`.
-    pub timeout: Option<Duration>,
-    /// `connect_timeout`.
-    pub connect_timeout: Option<Duration>,
-    /// `deadline`.
-    pub deadline: Option<Duration>,
-    /// `first_chunk_timeout`.
-    pub first_chunk_timeout: Option<Duration>,
-    /// `idle_timeout`.
-    pub idle_timeout: Option<Duration>,
-    /// `max_retries`.
-    pub max_retries: Option<u32>,
-    /// `retry_on`, each class once, in declaration order.
-    pub retry_on: Option<Vec<RetryClass>>,
-    /// `backoff.initial`.
-    pub backoff_initial: Option<Duration>,
-    /// `backoff.max`.
-    pub backoff_max: Option<Duration>,
-    /// `allowed_fails`.
-    pub allowed_fails: Option<u32>,
-    /// `cooldown`.
-    pub cooldown: Option<Duration>,
-}
-
-impl CallLayer {
-    /// The values of `settings`.
-    pub fn of(settings: &CallSettings) -> Self {
-        let retry_on = settings.retry_on.as_ref().map(|words| {
+/// The lowered type of a call setting of each kind, and how a spanned one becomes it.
+macro_rules! lowered_setting {
+    (duration) => { Option<Duration> };
+    (count) => { Option<u32> };
+    // Each class once, in declaration order.
+    (classes) => { Option<Vec<RetryClass>> };
+    (duration, $value:expr) => { $value.map(|d| d.value) };
+    (count, $value:expr) => { $value.map(|n| n.value) };
+    (classes, $value:expr) => {
+        $value.as_ref().map(|words| {
             RetryClass::ALL
                 .iter()
                 .copied()
                 .filter(|c| words.iter().any(|w| w.value == *c))
                 .collect()
-        });
-        CallLayer {
-            timeout: settings.timeout.map(|d| d.value),
-            connect_timeout: settings.connect_timeout.map(|d| d.value),
-            deadline: settings.deadline.map(|d| d.value),
-            first_chunk_timeout: settings.first_chunk_timeout.map(|d| d.value),
-            idle_timeout: settings.idle_timeout.map(|d| d.value),
-            max_retries: settings.max_retries.map(|n| n.value),
-            retry_on,
-            backoff_initial: settings.backoff_initial.map(|d| d.value),
-            backoff_max: settings.backoff_max.map(|d| d.value),
-            allowed_fails: settings.allowed_fails.map(|n| n.value),
-            cooldown: settings.cooldown.map(|d| d.value),
-        }
-    }
+        })
+    };
+}
 
+macro_rules! call_layer {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// One layer of call settings as the runtime carries it: the values of a
+        /// [`CallSettings`] without their spans. `None` falls through to the layer below.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct CallLayer {
+            $(#[doc = concat!("`", $crate::call_setting_path!($field $(($table . $key))?), "`.")]
+            pub $field: lowered_setting!($kind),)*
+        }
+
+        impl CallLayer {
+            /// The values of `settings`.
+            pub fn of(settings: &CallSettings) -> Self {
+                CallLayer {
+                    $($field: lowered_setting!($kind, settings.$field),)*
+                }
+            }
+        }
+    };
+}
+crate::call_settings!(call_layer);
+
+impl CallLayer {
     /// Whether the layer sets nothing.
     pub fn is_empty(&self) -> bool {
         *self == CallLayer::default()

@@ -64,34 +64,28 @@ pub struct LlmConfig {
     pub calls: CallSettings,
 }
 
-/// One layer of call settings: `[calls]`, or the same keys on a backend or an alias (each
-/// table takes the keys its declaration lists). `None` is "not written here": the layer below
-/// decides (alias over backend over `[calls]` over the runtime's built-in defaults).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CallSettings {
-    /// `timeout`: one attempt, from connect to last byte.
-    pub timeout: Option<Spanned<Duration>>,
-    /// `connect_timeout`.
-    pub connect_timeout: Option<Spanned<Duration>>,
-    /// `deadline`: the whole call (`[calls]` and aliases).
-    pub deadline: Option<Spanned<Duration>>,
-    /// `first_chunk_timeout`: streaming, the wait for the first chunk.
-    pub first_chunk_timeout: Option<Spanned<Duration>>,
-    /// `idle_timeout`: streaming, the longest gap between chunks.
-    pub idle_timeout: Option<Spanned<Duration>>,
-    /// `max_retries`: retries per backend.
-    pub max_retries: Option<Spanned<u32>>,
-    /// `retry_on`: the failure classes retried (`[calls]` only); `Some(empty)` retries none.
-    pub retry_on: Option<Vec<Spanned<RetryClass>>>,
-    /// `backoff.initial` (`[calls]` only).
-    pub backoff_initial: Option<Spanned<Duration>>,
-    /// `backoff.max` (`[calls]` only).
-    pub backoff_max: Option<Spanned<Duration>>,
-    /// `allowed_fails`: consecutive failures before a cooldown (`[calls]` only).
-    pub allowed_fails: Option<Spanned<u32>>,
-    /// `cooldown` (`[calls]` only).
-    pub cooldown: Option<Spanned<Duration>>,
+/// The spanned type of a call setting of each kind.
+macro_rules! spanned_setting {
+    (duration) => { Option<Spanned<Duration>> };
+    (count) => { Option<Spanned<u32>> };
+    // `Some(empty)` retries none.
+    (classes) => { Option<Vec<Spanned<RetryClass>>> };
 }
+
+macro_rules! call_settings_struct {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// One layer of call settings: `[calls]`, or the same keys on a backend or an alias
+        /// (each table takes the keys its declaration lists). `None` is "not written here": the
+        /// layer below decides (alias over backend over `[calls]` over the runtime's built-in
+        /// defaults). Its fields are the declared settings (`crate::settings`).
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct CallSettings {
+            $(#[doc = concat!("`", $crate::call_setting_path!($field $(($table . $key))?), "`: ", $doc)]
+            pub $field: spanned_setting!($kind),)*
+        }
+    };
+}
+crate::call_settings!(call_settings_struct);
 
 /// A named source of an API key. Holds names, never a key.
 #[derive(Clone, Debug, PartialEq, Eq)]

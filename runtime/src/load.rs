@@ -184,26 +184,34 @@ fn alias(la: &LoweredAlias<'_>) -> Alias {
     })
 }
 
-/// One layer of call settings in the executor's type.
-fn overrides(layer: &CallLayer) -> CallOverrides {
-    CallOverrides {
-        timeout: layer.timeout,
-        connect_timeout: layer.connect_timeout,
-        deadline: layer.deadline,
-        first_chunk_timeout: layer.first_chunk_timeout,
-        idle_timeout: layer.idle_timeout,
-        max_retries: layer.max_retries,
-        retry_on: layer.retry_on.as_ref().map(|classes| {
+/// A lowered call setting of each kind in the executor's type.
+macro_rules! override_value {
+    (duration, $value:expr) => {
+        $value
+    };
+    (count, $value:expr) => {
+        $value
+    };
+    (classes, $value:expr) => {
+        $value.as_ref().map(|classes| {
             classes
                 .iter()
                 .fold(RetryOn::NONE, |set, c| set.union(RetryOn::of(*c)))
-        }),
-        backoff_initial: layer.backoff_initial,
-        backoff_max: layer.backoff_max,
-        allowed_fails: layer.allowed_fails,
-        cooldown: layer.cooldown,
-    }
+        })
+    };
 }
+
+macro_rules! overrides {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// One layer of call settings in the executor's type.
+        fn overrides(layer: &CallLayer) -> CallOverrides {
+            CallOverrides {
+                $($field: override_value!($kind, layer.$field),)*
+            }
+        }
+    };
+}
+llmcfg_core::call_settings!(overrides);
 
 #[cfg(test)]
 mod tests {

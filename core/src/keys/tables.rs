@@ -61,63 +61,66 @@ const fn defaulted(key: Key, default: Value) -> Key {
     }
 }
 
-// The call settings: one declaration per key, listed by each layer that takes it. In
-// `[llm.calls]` a key's default is the built-in one; on a backend or an alias an absent key
-// falls through to the layer below (alias over backend over `[llm.calls]`).
-const TIMEOUT: Key = key(
-    "timeout",
-    Ty::Duration,
-    "One attempt, from connect to last byte (a stream: until it is opened).",
-);
-const CONNECT_TIMEOUT: Key = key(
-    "connect_timeout",
-    Ty::Duration,
-    "The wait for the connection, handed to the client of each attempt.",
-);
-const DEADLINE: Key = key(
-    "deadline",
-    Ty::Duration,
-    "The whole call: retries, failover and fallbacks together; no attempt starts after it.",
-);
-const FIRST_CHUNK_TIMEOUT: Key = key(
-    "first_chunk_timeout",
-    Ty::Duration,
-    "Streaming: the wait for the first chunk; failover happens only before it.",
-);
-const IDLE_TIMEOUT: Key = key(
-    "idle_timeout",
-    Ty::Duration,
-    "Streaming: the longest gap between two chunks.",
-);
-const MAX_RETRIES: Key = key(
-    "max_retries",
-    RETRIES,
-    "Retries per backend, on the failures `retry_on` lists, before failing over.",
-);
-const RETRY_ON: Key = key(
-    "retry_on",
-    Ty::WordList {
-        words: Words {
-            list: || RetryClass::words().collect(),
-        },
-        min_items: 0,
-    },
-    "The failures retried on the same backend; auth and bad-request failures never are.",
-);
+// The call settings' keys, written from their one declaration (`crate::settings`):
+// `call_keys::timeout` as a backend or an alias takes it, where an absent key falls through to
+// the layer below; `call_keys::defaulted::timeout` with its built-in default, as `[llm.calls]`
+// shows it.
+#[allow(non_upper_case_globals)]
+mod call_keys {
+    use super::{Key, RETRIES, RetryClass, Ty, Value, Words, defaulted, key};
+
+    macro_rules! key_name {
+        ($field:ident) => {
+            stringify!($field)
+        };
+        ($field:ident ($table:ident . $key:ident)) => {
+            stringify!($key)
+        };
+    }
+    macro_rules! kind_ty {
+        (duration) => {
+            Ty::Duration
+        };
+        (count) => {
+            RETRIES
+        };
+        (classes) => {
+            Ty::WordList {
+                words: Words {
+                    list: || RetryClass::words().collect(),
+                },
+                min_items: 0,
+            }
+        };
+    }
+    macro_rules! kind_default {
+        (duration, $default:expr) => {
+            Value::Str($default)
+        };
+        (count, $default:expr) => {
+            Value::Int($default)
+        };
+        (classes, $default:expr) => {
+            Value::Strs(&$default)
+        };
+    }
+    macro_rules! keys {
+        ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+            $(pub(super) const $field: Key = key(key_name!($field $(($table . $key))?), kind_ty!($kind), $doc);)*
+
+            pub(super) mod defaulted {
+                use super::{Key, Value, defaulted};
+                $(pub(in super::super) const $field: Key = defaulted(super::$field, kind_default!($kind, $default));)*
+            }
+        };
+    }
+    crate::call_settings!(keys);
+}
+
 const BACKOFF: Key = key(
     "backoff",
     Ty::Table(&BACKOFF_TABLE),
     "The wait between retries when the backend sends no `Retry-After`.",
-);
-const ALLOWED_FAILS: Key = key(
-    "allowed_fails",
-    RETRIES,
-    "Consecutive failures before a backend cools down; 0 turns the breaker off.",
-);
-const COOLDOWN: Key = key(
-    "cooldown",
-    Ty::Duration,
-    "How long a backend is skipped after `allowed_fails` failures, before one probe.",
 );
 
 /// Every table, in the order docs show them.
@@ -333,11 +336,11 @@ pub static BACKEND: Table = Table {
             },
             "Static, non-secret headers sent on every request, e.g. `{ \"OpenAI-Organization\" = \"org-…\" }`.",
         ),
-        TIMEOUT,
-        CONNECT_TIMEOUT,
-        FIRST_CHUNK_TIMEOUT,
-        IDLE_TIMEOUT,
-        MAX_RETRIES,
+        call_keys::timeout,
+        call_keys::connect_timeout,
+        call_keys::first_chunk_timeout,
+        call_keys::idle_timeout,
+        call_keys::max_retries,
     ],
 };
 
@@ -378,12 +381,12 @@ pub static ALIAS: Table = Table {
             },
             "Aliases tried in order once every backend of this one has failed.",
         ),
-        TIMEOUT,
-        CONNECT_TIMEOUT,
-        DEADLINE,
-        FIRST_CHUNK_TIMEOUT,
-        IDLE_TIMEOUT,
-        MAX_RETRIES,
+        call_keys::timeout,
+        call_keys::connect_timeout,
+        call_keys::deadline,
+        call_keys::first_chunk_timeout,
+        call_keys::idle_timeout,
+        call_keys::max_retries,
     ],
 };
 
@@ -393,19 +396,16 @@ pub static CALLS: Table = Table {
     heading: "[llm.calls]",
     doc: "Defaults for every call. A backend's setting wins over these and an alias's over its backend's; the defaults shown are the built-in ones.",
     keys: &[
-        defaulted(TIMEOUT, Value::Str("30s")),
-        defaulted(CONNECT_TIMEOUT, Value::Str("5s")),
-        defaulted(DEADLINE, Value::Str("90s")),
-        defaulted(FIRST_CHUNK_TIMEOUT, Value::Str("10s")),
-        defaulted(IDLE_TIMEOUT, Value::Str("30s")),
-        defaulted(MAX_RETRIES, Value::Int(2)),
-        defaulted(
-            RETRY_ON,
-            Value::Strs(&["rate_limit", "server_error", "timeout", "connect"]),
-        ),
+        call_keys::defaulted::timeout,
+        call_keys::defaulted::connect_timeout,
+        call_keys::defaulted::deadline,
+        call_keys::defaulted::first_chunk_timeout,
+        call_keys::defaulted::idle_timeout,
+        call_keys::defaulted::max_retries,
+        call_keys::defaulted::retry_on,
         BACKOFF,
-        defaulted(ALLOWED_FAILS, Value::Int(3)),
-        defaulted(COOLDOWN, Value::Str("30s")),
+        call_keys::defaulted::allowed_fails,
+        call_keys::defaulted::cooldown,
     ],
 };
 
@@ -415,18 +415,8 @@ pub static BACKOFF_TABLE: Table = Table {
     heading: "[llm.calls.backoff]",
     doc: "Exponential backoff with full jitter: before retry n the wait is random in 0 to min(max, initial × 2ⁿ).",
     keys: &[
-        with_default(
-            "initial",
-            Ty::Duration,
-            Value::Str("250ms"),
-            "The ceiling of the first wait.",
-        ),
-        with_default(
-            "max",
-            Ty::Duration,
-            Value::Str("10s"),
-            "The largest ceiling.",
-        ),
+        call_keys::defaulted::backoff_initial,
+        call_keys::defaulted::backoff_max,
     ],
 };
 

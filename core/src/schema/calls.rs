@@ -27,44 +27,57 @@ pub(super) fn read_calls(r: &mut Reader, value: &RawValue<'_>) -> CallSettings {
     settings
 }
 
+/// How a setting of each kind is read from a layer's table (only when the table declares it).
+macro_rules! read_setting {
+    ($r:ident, $f:ident, duration, $name:expr) => {
+        $f.declares($name).then(|| $f.duration($r, $name)).flatten()
+    };
+    ($r:ident, $f:ident, count, $name:expr) => {
+        count($r, $f, $name)
+    };
+    ($r:ident, $f:ident, classes, $name:expr) => {
+        if $f.declares($name) {
+            $f.words($r, $name, RETRY_CLASSES)
+        } else {
+            None
+        }
+    };
+}
+
+/// A setting written in the layer itself is read by its kind; one of a sub-table (`backoff`)
+/// is left to that table's reader.
+macro_rules! read_in_layer {
+    ($settings:ident, $r:ident, $f:ident, $field:ident, $kind:ident) => {
+        $settings.$field = read_setting!($r, $f, $kind, stringify!($field));
+    };
+    ($settings:ident, $r:ident, $f:ident, $field:ident, $kind:ident ($table:ident . $key:ident)) => {};
+}
+
+macro_rules! read_declared {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// Every declared setting (`crate::settings`) written in the layer itself.
+        fn read_declared(r: &mut Reader, f: &mut Fields<'_, '_>) -> CallSettings {
+            let mut settings = CallSettings::default();
+            $(read_in_layer!(settings, r, f, $field, $kind $(($table . $key))?);)*
+            settings
+        }
+    };
+}
+crate::call_settings!(read_declared);
+
 /// The call keys the table behind `f` declares; the others are left for `finalize` to
 /// report.
 pub(super) fn read_settings(r: &mut Reader, f: &mut Fields<'_, '_>) -> CallSettings {
-    let duration = |r: &mut Reader, f: &mut Fields<'_, '_>, name: &str| {
-        f.declares(name).then(|| f.duration(r, name)).flatten()
-    };
-    let timeout = duration(r, f, "timeout");
-    let connect_timeout = duration(r, f, "connect_timeout");
-    let deadline = duration(r, f, "deadline");
-    let first_chunk_timeout = duration(r, f, "first_chunk_timeout");
-    let idle_timeout = duration(r, f, "idle_timeout");
-    let cooldown = duration(r, f, "cooldown");
-    let max_retries = count(r, f, "max_retries");
-    if let Some(n) = max_retries
+    let mut settings = read_declared(r, f);
+    if let Some(n) = settings.max_retries
         && n.value > RETRY_LIMIT
     {
         r.push(diags::excessive_retries(n.span, n.value, RETRY_LIMIT));
     }
-    let retry_on = if f.declares("retry_on") {
-        f.words(r, "retry_on", RETRY_CLASSES)
-    } else {
-        None
-    };
-    let backoff = f.declares("backoff").then(|| f.take("backoff")).flatten();
-    let (backoff_initial, backoff_max) = backoff.map_or((None, None), |v| read_backoff(r, v));
-    CallSettings {
-        timeout,
-        connect_timeout,
-        deadline,
-        first_chunk_timeout,
-        idle_timeout,
-        max_retries,
-        retry_on,
-        backoff_initial,
-        backoff_max,
-        allowed_fails: count(r, f, "allowed_fails"),
-        cooldown,
+    if let Some(backoff) = f.declares("backoff").then(|| f.take("backoff")).flatten() {
+        (settings.backoff_initial, settings.backoff_max) = read_backoff(r, backoff);
     }
+    settings
 }
 
 /// A non-negative integer key, spanned; its declared range keeps it within `u32`.

@@ -197,56 +197,57 @@ impl CallPolicy {
     }
 }
 
+impl CallPolicy {
+    /// The policy as a layer that sets every setting: what `cargo llmcfg resolve` shows as the
+    /// built-in defaults.
+    pub const fn as_overrides(&self) -> CallOverrides {
+        CallOverrides {
+            timeout: Some(self.timeout),
+            connect_timeout: Some(self.connect_timeout),
+            deadline: Some(self.deadline),
+            first_chunk_timeout: Some(self.first_chunk_timeout),
+            idle_timeout: Some(self.idle_timeout),
+            max_retries: Some(self.max_retries),
+            retry_on: Some(self.retry_on),
+            backoff_initial: Some(self.backoff.initial),
+            backoff_max: Some(self.backoff.max),
+            allowed_fails: Some(self.allowed_fails),
+            cooldown: Some(self.cooldown),
+        }
+    }
+}
+
 impl Default for CallPolicy {
     fn default() -> Self {
         Self::DEFAULT
     }
 }
 
-/// One layer of settings (`[llm.calls]`, a backend's or an alias's): each `None` falls
-/// through to the layer below. See [`CallPolicy::layered`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CallOverrides {
-    /// See [`CallPolicy::timeout`].
-    pub timeout: Option<Duration>,
-    /// See [`CallPolicy::connect_timeout`].
-    pub connect_timeout: Option<Duration>,
-    /// See [`CallPolicy::deadline`]; read from the alias and `[llm.calls]` layers only.
-    pub deadline: Option<Duration>,
-    /// See [`CallPolicy::first_chunk_timeout`].
-    pub first_chunk_timeout: Option<Duration>,
-    /// See [`CallPolicy::idle_timeout`].
-    pub idle_timeout: Option<Duration>,
-    /// See [`CallPolicy::max_retries`].
-    pub max_retries: Option<u32>,
-    /// See [`CallPolicy::retry_on`].
-    pub retry_on: Option<RetryOn>,
-    /// See [`Backoff::initial`].
-    pub backoff_initial: Option<Duration>,
-    /// See [`Backoff::max`].
-    pub backoff_max: Option<Duration>,
-    /// See [`CallPolicy::allowed_fails`].
-    pub allowed_fails: Option<u32>,
-    /// See [`CallPolicy::cooldown`].
-    pub cooldown: Option<Duration>,
+/// The type of a call setting of each kind in one layer.
+macro_rules! override_ty {
+    (duration) => { Option<Duration> };
+    (count) => { Option<u32> };
+    (classes) => { Option<RetryOn> };
 }
 
-impl CallOverrides {
-    /// A layer that sets nothing.
-    pub const NONE: Self = Self {
-        timeout: None,
-        connect_timeout: None,
-        deadline: None,
-        first_chunk_timeout: None,
-        idle_timeout: None,
-        max_retries: None,
-        retry_on: None,
-        backoff_initial: None,
-        backoff_max: None,
-        allowed_fails: None,
-        cooldown: None,
+macro_rules! call_overrides {
+    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+        /// One layer of settings (`[llm.calls]`, a backend's or an alias's): each `None` falls
+        /// through to the layer below. See [`CallPolicy::layered`]. Its fields are the settings
+        /// the file declares (`llmcfg_core::settings`), one per key.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct CallOverrides {
+            $(#[doc = concat!("`", llmcfg_core::call_setting_path!($field $(($table . $key))?), "`: ", $doc)]
+            pub $field: override_ty!($kind),)*
+        }
+
+        impl CallOverrides {
+            /// A layer that sets nothing.
+            pub const NONE: Self = Self { $($field: None,)* };
+        }
     };
 }
+llmcfg_core::call_settings!(call_overrides);
 
 #[cfg(test)]
 mod tests {
@@ -278,6 +279,33 @@ mod tests {
         assert_eq!(p.deadline, CallPolicy::DEFAULT.deadline);
         assert_eq!(CallPolicy::layered(None, None, None), CallPolicy::default());
     }
+
+    macro_rules! declared {
+        (duration, $default:expr) => {
+            humantime::parse_duration($default).expect("a declared duration")
+        };
+        (count, $default:expr) => {
+            $default
+        };
+        (classes, $default:expr) => {
+            $default.iter().fold(RetryOn::NONE, |set, word| {
+                set.union(RetryOn::from_word(word).expect("a declared class"))
+            })
+        };
+    }
+
+    macro_rules! declared_defaults {
+        ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
+            /// `CallPolicy::DEFAULT` is written by hand; the defaults the JSON Schema and the
+            /// docs show are the declaration's. They must agree.
+            #[test]
+            fn built_in_defaults_are_the_declared_ones() {
+                let built_in = CallPolicy::DEFAULT.as_overrides();
+                $(assert_eq!(built_in.$field, Some(declared!($kind, $default)), stringify!($field));)*
+            }
+        };
+    }
+    llmcfg_core::call_settings!(declared_defaults);
 
     #[test]
     fn backoff_doubles_up_to_max() {
