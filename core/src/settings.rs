@@ -21,7 +21,9 @@
 //! - `"doc"` is the key's documentation, as the JSON Schema and the docs show it.
 //!
 //! Which layers take which setting (only `[llm.calls]` takes `retry_on`) is the tables'
-//! business: `keys/tables.rs` lists them.
+//! business: `keys/tables.rs` lists them. A key of a sub-table is read by that table's reader
+//! (`read_backoff` in `schema/calls.rs`); every other key by the reader of its kind. A new kind
+//! is one arm in each consumer's kind macro, and the compiler names each consumer lacking it.
 
 /// Calls `$callback! { … }` with every call setting; see [the module](crate::settings).
 #[doc(hidden)]
