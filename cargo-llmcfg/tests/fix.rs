@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{cli, declared_table, stderr, stdout};
+use common::{Scratch, cli, stderr, stdout};
 use serde_json::Value;
 
 fn fixtures() -> Vec<PathBuf> {
@@ -29,27 +29,14 @@ fn stem(path: &Path) -> String {
         .to_string()
 }
 
-/// `cargo llmcfg check --config llm.toml [--table …] ARGS` in `dir`.
-fn check(dir: &Path, table: Option<&str>, args: &[&str]) -> std::process::Output {
-    let mut cmd = cli(dir);
-    cmd.args(["check", "--config", "llm.toml"]).args(args);
-    if let Some(table) = table {
-        cmd.args(["--table", table]);
-    }
-    cmd.output().expect("runs")
-}
-
 #[test]
 fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
     let files = fixtures();
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");
-        let table = declared_table(&text);
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = dir.path().join("llm.toml");
-        std::fs::write(&config, &text).expect("copy");
-        let before = check(dir.path(), table.as_deref(), &[]);
+        let scratch = Scratch::new(&text);
+        let before = scratch.check(&[]);
         assert_eq!(
             before.status.code(),
             Some(1),
@@ -57,8 +44,8 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
             file.display()
         );
 
-        let fixed = check(dir.path(), table.as_deref(), &["--fix"]);
-        let after = std::fs::read_to_string(&config).expect("read");
+        let fixed = scratch.check(&["--fix"]);
+        let after = scratch.config();
         assert_eq!(
             fixed.status.code(),
             Some(0),
@@ -81,16 +68,16 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
         }
         insta::assert_snapshot!(format!("fixed__{}", stem(&file)), after);
 
-        let clean = check(dir.path(), table.as_deref(), &["--message-format", "short"]);
+        let clean = scratch.check(&["--message-format", "short"]);
         assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-        let again = check(dir.path(), table.as_deref(), &["--fix"]);
+        let again = scratch.check(&["--fix"]);
         assert_eq!(again.status.code(), Some(0));
         assert!(
             stderr(&again).contains("nothing to fix"),
             "{}",
             stderr(&again)
         );
-        assert_eq!(std::fs::read_to_string(&config).expect("read"), after);
+        assert_eq!(scratch.config(), after);
     }
 }
 
@@ -99,10 +86,7 @@ fn fix_turns_every_fixture_into_a_clean_file_keeping_comments() {
 fn json_carries_the_suggestions_in_rustcs_shape() {
     for file in fixtures() {
         let text = std::fs::read_to_string(&file).expect("read");
-        let table = declared_table(&text);
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("llm.toml"), &text).expect("copy");
-        let out = check(dir.path(), table.as_deref(), &["--message-format", "json"]);
+        let out = Scratch::new(&text).check(&["--message-format", "json"]);
         let mut applicable = 0;
         for line in stdout(&out).lines() {
             let v: Value = serde_json::from_str(line).expect("one object per line");
@@ -139,9 +123,8 @@ fn json_carries_the_suggestions_in_rustcs_shape() {
 #[test]
 fn human_layout_refers_to_a_repeated_help() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fix/legacy.toml");
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(&file, dir.path().join("llm.toml")).expect("copy");
-    let out = stdout(&check(dir.path(), None, &[]));
+    let text = std::fs::read_to_string(file).expect("read");
+    let out = stdout(&Scratch::new(&text).check(&[]));
     assert!(
         out.starts_with("error[llmcfg::legacy-api-key-env]: "),
         "{out}"
@@ -179,15 +162,8 @@ fn fix_refuses_standard_input() {
 fn fix_on_the_whole_corpus_is_safe_and_idempotent() {
     for file in common::corpus_files("invalid") {
         let text = std::fs::read_to_string(&file).expect("read");
-        let table = declared_table(&text);
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = dir.path().join("llm.toml");
-        std::fs::write(&config, &text).expect("copy");
-        let first = check(
-            dir.path(),
-            table.as_deref(),
-            &["--fix", "--message-format", "json"],
-        );
+        let scratch = Scratch::new(&text);
+        let first = scratch.check(&["--fix", "--message-format", "json"]);
         assert_ne!(
             first.status.code(),
             Some(2),
@@ -195,7 +171,7 @@ fn fix_on_the_whole_corpus_is_safe_and_idempotent() {
             file.display(),
             stderr(&first)
         );
-        let after = std::fs::read_to_string(&config).expect("read");
+        let after = scratch.config();
         let syntax = |out: &str| out.contains("\"code\":\"toml-syntax\"");
         if !text.contains("expect: toml-syntax") {
             assert!(!syntax(&stdout(&first)), "{}:\n{after}", file.display());
@@ -213,12 +189,12 @@ fn fix_on_the_whole_corpus_is_safe_and_idempotent() {
             file.display(),
             stdout(&first)
         );
-        let again = check(dir.path(), table.as_deref(), &["--fix"]);
+        let again = scratch.check(&["--fix"]);
         assert!(
             stderr(&again).contains("nothing to fix"),
             "{}",
             file.display()
         );
-        assert_eq!(std::fs::read_to_string(&config).expect("read"), after);
+        assert_eq!(scratch.config(), after);
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cli, corpus_files, declared_table, expected_codes, stderr, stdout};
+use common::{Scratch, cli, corpus_files, expected_codes, stderr, stdout};
 
 #[test]
 fn every_legacy_corpus_file_round_trips() {
@@ -14,27 +14,15 @@ fn every_legacy_corpus_file_round_trips() {
         if !codes.iter().any(|c| c == "legacy-api-key-env") {
             continue;
         }
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("llm.toml"), &text).expect("copy");
-        let table = declared_table(&text);
-        let with_table = |args: &[&str]| {
-            let mut cmd = cli(dir.path());
-            cmd.args(args);
-            if let Some(t) = &table {
-                cmd.args(["--table", t]);
-            }
-            cmd.output().expect("runs")
-        };
+        let scratch = Scratch::new(&text);
+        let with_table = |args: &[&str]| scratch.run(args);
         // Dry run: a diff, the file untouched.
         let dry = with_table(&["migrate", "llm.toml"]);
         assert!(stdout(&dry).starts_with("--- a/llm.toml\n+++ b/llm.toml\n"));
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("llm.toml")).expect("read"),
-            text
-        );
+        assert_eq!(scratch.config(), text);
         let only_legacy = codes.iter().all(|c| c == "legacy-api-key-env");
         let write = with_table(&["migrate", "llm.toml", "--write"]);
-        let after = std::fs::read_to_string(dir.path().join("llm.toml")).expect("read");
+        let after = scratch.config();
         for comment in text.lines().filter(|l| l.contains('#')) {
             let comment = &comment[comment.find('#').unwrap_or(0)..];
             assert!(
@@ -55,11 +43,7 @@ fn every_legacy_corpus_file_round_trips() {
         }
         let again = with_table(&["migrate", "llm.toml", "--write"]);
         assert!(stderr(&again).contains("nothing to migrate"));
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("llm.toml")).expect("read"),
-            after,
-            "idempotent"
-        );
+        assert_eq!(scratch.config(), after, "idempotent");
         migrated += 1;
     }
     assert!(migrated >= 2, "only {migrated} legacy corpus files");

@@ -65,3 +65,49 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A config copied to `llm.toml` in a temp dir of its own, run with the `--table` its first
+/// line declares: what the fix and migrate round trips do to each file.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+    table: Option<String>,
+}
+
+impl Scratch {
+    /// `text` as `llm.toml`, its table read from its first line (`# table: …`).
+    pub fn new(text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("llm.toml"), text).expect("copy");
+        Scratch {
+            dir,
+            table: declared_table(text),
+        }
+    }
+
+    /// The directory holding `llm.toml`.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `llm.toml` as it is now.
+    pub fn config(&self) -> String {
+        std::fs::read_to_string(self.dir().join("llm.toml")).expect("read llm.toml")
+    }
+
+    /// `cargo-llmcfg ARGS [--table TABLE]` in the directory.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = cli(self.dir());
+        cmd.args(args);
+        if let Some(table) = &self.table {
+            cmd.args(["--table", table]);
+        }
+        cmd.output().expect("runs")
+    }
+
+    /// `cargo llmcfg check --config llm.toml ARGS [--table TABLE]`.
+    pub fn check(&self, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["check", "--config", "llm.toml"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+}
