@@ -16,8 +16,9 @@
 //!   says otherwise;
 //! - `kind` is one of `duration` (`"30s"`), `count` (an integer `0..=u32::MAX`) or `classes`
 //!   (a list of retry classes), and picks each consumer's type and conversion;
-//! - `default` is the built-in value as the file would write it (the runtime's
-//!   `CallPolicy::DEFAULT` is checked against it by the declaration tests);
+//! - `default` is the built-in value as the file would write it, shown by `[llm.calls]`'s
+//!   declaration (the runtime's `CallPolicy::DEFAULT` is held to it by
+//!   `built_in_defaults_are_the_declared_ones` in `runtime/src/call/policy.rs`);
 //! - `"doc"` is the key's documentation, as the JSON Schema and the docs show it.
 //!
 //! Which layers take which setting (only `[llm.calls]` takes `retry_on`) is the tables'
