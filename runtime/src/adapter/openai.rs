@@ -228,35 +228,29 @@ fn tokens(n: u32) -> Option<u64> {
     Some(u64::from(n))
 }
 
-impl Usage for CreateChatCompletionResponse {
-    fn input_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().and_then(|u| tokens(u.prompt_tokens))
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        self.usage
-            .as_ref()
-            .and_then(|u| tokens(u.completion_tokens))
-    }
-    fn response_model(&self) -> Option<&str> {
-        Some(&self.model)
-    }
+/// A chat answer and a stream's chunk carry the same `usage`; on a stream only the last chunk
+/// has it, when the request set `stream_options.include_usage`.
+macro_rules! chat_usage {
+    ($($response:ty),*) => {$(
+        impl Usage for $response {
+            fn input_tokens(&self) -> Option<u64> {
+                self.usage.as_ref().and_then(|u| tokens(u.prompt_tokens))
+            }
+            fn output_tokens(&self) -> Option<u64> {
+                self.usage
+                    .as_ref()
+                    .and_then(|u| tokens(u.completion_tokens))
+            }
+            fn response_model(&self) -> Option<&str> {
+                Some(&self.model)
+            }
+        }
+    )*};
 }
-
-/// A stream's chunk: only the last one carries usage, when the request set
-/// `stream_options.include_usage`.
-impl Usage for CreateChatCompletionStreamResponse {
-    fn input_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().and_then(|u| tokens(u.prompt_tokens))
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        self.usage
-            .as_ref()
-            .and_then(|u| tokens(u.completion_tokens))
-    }
-    fn response_model(&self) -> Option<&str> {
-        Some(&self.model)
-    }
-}
+chat_usage!(
+    CreateChatCompletionResponse,
+    CreateChatCompletionStreamResponse
+);
 
 /// Embeddings have prompt tokens only.
 impl Usage for CreateEmbeddingResponse {
