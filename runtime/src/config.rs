@@ -110,9 +110,8 @@ impl Config {
     /// The credential a backend references, if any.
     pub fn credential_of(&self, backend: &Backend) -> Option<&Credential> {
         backend
-            .0
-            .credential
-            .and_then(|i| self.0.credentials.get(i as usize))
+            .credential_index()
+            .and_then(|i| self.0.credentials.get(i))
     }
 }
 
@@ -178,6 +177,12 @@ impl Credential {
 }
 
 impl Backend {
+    /// Where [`Config::credentials`] holds the credential `credential_ref` names, as the
+    /// config was built with it.
+    pub(crate) fn credential_index(&self) -> Option<usize> {
+        self.0.credential.map(|i| i as usize)
+    }
+
     /// The backend's name.
     pub fn name(&self) -> &str {
         &self.0.name

@@ -83,10 +83,12 @@ pub(crate) enum KeySpec<'a> {
     None,
     /// `credential_ref` names no credential.
     Unknown(&'a str),
-    /// A configured credential; `standard_var` is the provider's variable, used when the
-    /// credential names none; `turn` is the key pool's turn (0 for a single variable).
+    /// A configured credential, at `index` in the config; `standard_var` is the provider's
+    /// variable, used when the credential names none; `turn` is the key pool's turn (0 for a
+    /// single variable).
     Credential {
         credential: &'a Credential,
+        index: usize,
         standard_var: Option<&'static str>,
         turn: usize,
     },
@@ -137,11 +139,11 @@ pub(crate) fn lookup<'a>(
         }
         KeySpec::Credential {
             credential,
+            index,
             standard_var,
             turn,
         } => {
-            if credential.is_pool() && credential.kind() == CredentialKind::Env {
-                let pool = Pool::new(credential, alias_secret);
+            if let Some(pool) = Pool::of(index, credential, alias_secret) {
                 return pool.key(turn, env, secrets, &|_| true).map(Some);
             }
             let var = credential.api_key_env().or(standard_var);
@@ -151,11 +153,8 @@ pub(crate) fn lookup<'a>(
             match credential.kind() {
                 CredentialKind::Env => {
                     let var = var.ok_or_else(no_source)?;
-                    let secret = credential.secret().or(alias_secret);
-                    let key = env_then_secret(var, secret, env, secrets, || {
-                        credential.name().replace('_', "-")
-                    })?;
-                    Ok(Some(key))
+                    let vars = Pool::new(index, credential, alias_secret);
+                    vars.lookup(var, env, secrets).map(Some)
                 }
                 CredentialKind::File => match from_env(var, env)? {
                     Some(found) => Ok(Some(found)),
@@ -185,21 +184,37 @@ pub(crate) fn lookup<'a>(
     }
 }
 
-/// A key pool (`api_key_env = ["A", "B"]`): each variable looked up like a single one (the
-/// env var, then the linked secret), tried in turn.
+/// The variables of a `kind = "env"` credential, each looked up the same way (the env var,
+/// then the linked secret): one variable, or a key pool (`api_key_env = ["A", "B"]`) whose
+/// variables are tried in turn.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Pool<'a> {
     pub(crate) credential: &'a Credential,
+    /// Where the config holds the credential: its pool's turn counter.
+    pub(crate) index: usize,
     secret: Option<&'a str>,
 }
 
 impl<'a> Pool<'a> {
-    /// The pool of `credential`, falling back to `alias_secret` when it links no secret.
-    pub(crate) fn new(credential: &'a Credential, alias_secret: Option<&'a str>) -> Self {
+    /// The variables of `credential` (at `index` in the config), falling back to
+    /// `alias_secret` when it links no secret.
+    fn new(index: usize, credential: &'a Credential, alias_secret: Option<&'a str>) -> Self {
         Pool {
             credential,
+            index,
             secret: credential.secret().or(alias_secret),
         }
+    }
+
+    /// The key pool of `credential`, when it has one: more than one variable on a
+    /// `kind = "env"` credential.
+    pub(crate) fn of(
+        index: usize,
+        credential: &'a Credential,
+        alias_secret: Option<&'a str>,
+    ) -> Option<Self> {
+        (credential.is_pool() && credential.kind() == CredentialKind::Env)
+            .then(|| Pool::new(index, credential, alias_secret))
     }
 
     /// The variables, in the order written.

@@ -14,7 +14,7 @@ use crate::error::{Reason, ResolveError};
 use crate::explain::{KeyState, PoolKey};
 use crate::request::Endpoint;
 use crate::select::{self, Needs};
-use crate::{Backend, Credential, CredentialKind};
+use crate::{Backend, Credential};
 
 use super::target::Target;
 use super::{Resolver, builtin};
@@ -87,13 +87,16 @@ impl<'c> Resolver<'c> {
         }
     }
 
-    /// The credential `backend` references, if the config has it.
-    fn credential_for<'a>(&'a self, backend: &'a Backend) -> Option<&'a Credential> {
+    /// The credential `backend` references, with its index in the config, if the config has
+    /// it: where the config was built to find it, else by name.
+    fn credential_for<'a>(&'a self, backend: &'a Backend) -> Option<(usize, &'a Credential)> {
         let reference = backend.credential_ref()?;
-        self.config
-            .credential_of(backend)
-            .filter(|c| c.name() == reference)
-            .or_else(|| self.config.credential(reference))
+        let all = self.config.credentials();
+        backend
+            .credential_index()
+            .filter(|&i| all.get(i).is_some_and(|c| c.name() == reference))
+            .or_else(|| all.iter().position(|c| c.name() == reference))
+            .map(|i| (i, &all[i]))
     }
 
     fn key_spec<'a>(&'a self, backend: &'a Backend, turn: Turn) -> KeySpec<'a> {
@@ -101,9 +104,10 @@ impl<'c> Resolver<'c> {
             return KeySpec::None;
         };
         match self.credential_for(backend) {
-            Some(credential) => KeySpec::Credential {
+            Some((index, credential)) => KeySpec::Credential {
                 credential,
-                turn: self.key_turn(credential, turn),
+                index,
+                turn: self.key_turn(index, credential, turn),
                 // The provider's variable is needed only when the credential names none.
                 standard_var: match credential.api_key_env() {
                     Some(_) => None,
@@ -119,19 +123,14 @@ impl<'c> Resolver<'c> {
 
     /// The turn of `credential`'s key pool (0 for a single variable). A resolve takes the
     /// next turn, so the keys are used in turn; `explain` and `failover` look at it only.
-    fn key_turn(&self, credential: &Credential, turn: Turn) -> usize {
+    fn key_turn(&self, index: usize, credential: &Credential, turn: Turn) -> usize {
         if !credential.is_pool() {
             return 0;
         }
-        self.config
-            .credentials()
-            .iter()
-            .position(|c| std::ptr::eq(c, credential))
-            .and_then(|i| self.key_turns.get(i))
-            .map_or(0, |counter| match turn {
-                Turn::Next => counter.fetch_add(1, Ordering::Relaxed),
-                Turn::Peek => counter.load(Ordering::Relaxed),
-            })
+        self.key_turns.get(index).map_or(0, |counter| match turn {
+            Turn::Next => counter.fetch_add(1, Ordering::Relaxed),
+            Turn::Peek => counter.load(Ordering::Relaxed),
+        })
     }
 
     /// The key pool of `endpoint`'s credential, when it has one: each variable's key state.
@@ -160,9 +159,8 @@ impl<'c> Resolver<'c> {
         endpoint: Endpoint<'a>,
         alias_secret: Option<&'a str>,
     ) -> Option<Pool<'a>> {
-        let credential = self.credential_for(endpoint.backend()?)?;
-        (credential.is_pool() && credential.kind() == CredentialKind::Env)
-            .then(|| Pool::new(credential, alias_secret))
+        let (index, credential) = self.credential_for(endpoint.backend()?)?;
+        Pool::of(index, credential, alias_secret)
     }
 
     /// A key of `pool`, from its next turn on, skipping the variables `usable` refuses.
@@ -171,7 +169,7 @@ impl<'c> Resolver<'c> {
         pool: &Pool<'a>,
         usable: &dyn Fn(&str) -> bool,
     ) -> Result<Found<'a>, Reason> {
-        let turn = self.key_turn(pool.credential, Turn::Next);
+        let turn = self.key_turn(pool.index, pool.credential, Turn::Next);
         pool.key(turn, &*self.env, &*self.secrets, usable)
     }
 
