@@ -98,8 +98,8 @@ fn located(root: &Path, written: &Path) -> String {
 /// Reads the config at `full` (written as `written`, found at `shown`): a regular file only — a
 /// FIFO would block the build, a device never ends — of at most [`MAX_CONFIG_BYTES`], in UTF-8.
 fn read_text(full: &Path, shown: &str, written: &str) -> Result<String, String> {
-    // `open` checks the path before opening (opening a FIFO blocks until a writer appears);
-    // `read_file` checks the opened handle again, in case the path was swapped since.
+    // `read` checks the path before opening (opening a FIFO blocks until a writer appears),
+    // and the opened handle again, in case the path was swapped since.
     let refused = |error: FileError| match error {
         error if error.is_not_found() => {
             format!("config file `{written}` not found\nnote: looked for {shown}\n{RELATIVE_HELP}")
@@ -119,8 +119,7 @@ help: an llm config is a small TOML file; check the path"
         ),
         other => format!("cannot read config file `{written}`: {other}"),
     };
-    let file = llmcfg_core::file::open(full).map_err(refused)?;
-    let bytes = llmcfg_core::file::read_file(file).map_err(refused)?;
+    let bytes = llmcfg_core::file::read(full).map_err(refused)?;
     String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();

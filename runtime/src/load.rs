@@ -90,7 +90,7 @@ impl Config {
             let rendered = render::plain_all(&report.source, &errors).join("\n\n");
             return Err(LoadError::Invalid {
                 name: report.source.name().to_string(),
-                count: report.errors().count(),
+                count: errors.len(),
                 rendered,
                 report: Box::new(report),
             });
