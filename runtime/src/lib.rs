@@ -46,6 +46,8 @@ mod select;
 pub mod source;
 pub mod store;
 mod store_secrets;
+#[cfg(unix)]
+mod sys;
 
 pub use call::{CallError, Called, Executor};
 pub use config::{

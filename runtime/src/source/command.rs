@@ -212,10 +212,7 @@ trait AsPipe {
 #[cfg(unix)]
 impl<T: std::os::fd::AsFd> AsPipe for T {
     fn set_nonblocking(&self) -> std::io::Result<()> {
-        use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
-        let flags = fcntl_getfl(self)?;
-        fcntl_setfl(self, flags | OFlags::NONBLOCK)?;
-        Ok(())
+        crate::sys::set_nonblocking(self.as_fd())
     }
 }
 
@@ -276,9 +273,7 @@ fn supervise<O: Read + AsPipe, E: Read + AsPipe>(
 /// Kills the command's process group (it was started as a group leader) and reaps it.
 fn kill_group(child: &mut Child) {
     #[cfg(unix)]
-    if let Some(pid) = rustix::process::Pid::from_raw(child.id().cast_signed()) {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
+    let _ = crate::sys::kill_process_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -121,10 +121,7 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        rustix::fs::OFlags::NONBLOCK.bits().cast_signed(),
-    );
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, crate::sys::O_NONBLOCK);
     options.open(path)
 }
 
@@ -197,14 +194,7 @@ mod tests {
     fn a_fifo_or_a_device_is_refused_without_blocking() {
         let dir = tempfile::tempdir().expect("tempdir");
         let fifo = dir.path().join("fifo");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .expect("mkfifo");
+        crate::sys::mkfifo(&fifo).expect("mkfifo");
         let err = read_key_file(&fifo).expect_err("a FIFO is no key file");
         assert!(matches!(err, SourceError::FileNotRegular { .. }), "{err}");
         let err = read_key_file(Path::new("/dev/zero")).expect_err("a device is no key file");

@@ -73,21 +73,16 @@ pub(crate) use imp::write_at;
 
 #[cfg(unix)]
 mod imp {
-    use std::io;
+    use std::io::{self, Write as _};
     use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+    use std::os::unix::fs::PermissionsExt as _;
     use std::path::Path;
 
-    use rustix::fs::{AtFlags, Gid, Mode, OFlags};
-    use rustix::io::Errno;
-
     use super::{FileMode, temp_name};
+    use crate::sys;
 
     pub(super) fn write_in(dir: &Path, name: &str, bytes: &[u8], mode: FileMode) -> io::Result<()> {
-        let dirfd = rustix::fs::open(
-            dir,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
+        let dirfd = sys::open_dir(dir)?;
         write_at(dirfd.as_fd(), name, bytes, mode)
     }
 
@@ -100,52 +95,38 @@ mod imp {
         mode: FileMode,
     ) -> io::Result<()> {
         let (tmp_name, fd) = create_temp(dirfd, mode)?;
-        let written = fill(&fd, bytes, mode).and_then(|()| {
-            rustix::fs::renameat(dirfd, tmp_name.as_str(), dirfd, name).map_err(Into::into)
-        });
+        let written = fill(fd, bytes, mode).and_then(|()| sys::renameat(dirfd, &tmp_name, name));
         if let Err(e) = written {
-            let _ = rustix::fs::unlinkat(dirfd, tmp_name.as_str(), AtFlags::empty());
+            let _ = sys::unlinkat(dirfd, &tmp_name);
             return Err(e);
         }
-        rustix::fs::fsync(dirfd)?;
-        Ok(())
+        sys::fsync(dirfd)
     }
 
     fn create_temp(dirfd: BorrowedFd<'_>, mode: FileMode) -> io::Result<(String, OwnedFd)> {
-        let bits = Mode::from_raw_mode(mode.mode.unwrap_or(0o600) & 0o777);
+        let bits = mode.mode.unwrap_or(0o600) & 0o777;
+        let flags = sys::O_CREAT | sys::O_EXCL | sys::O_WRONLY | sys::O_NOFOLLOW;
         loop {
             let tmp_name = temp_name(".tmp");
-            match rustix::fs::openat(
-                dirfd,
-                tmp_name.as_str(),
-                OFlags::CREATE | OFlags::EXCL | OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                bits,
-            ) {
+            match sys::openat(dirfd, &tmp_name, flags, bits) {
                 Ok(fd) => return Ok((tmp_name, fd)),
-                Err(Errno::EXIST) => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
             }
         }
     }
 
-    fn fill(fd: &OwnedFd, bytes: &[u8], mode: FileMode) -> io::Result<()> {
+    fn fill(fd: OwnedFd, bytes: &[u8], mode: FileMode) -> io::Result<()> {
+        let mut file = std::fs::File::from(fd);
         if let Some(gid) = mode.gid {
             // Keeping the group is best effort: a user outside the group cannot give it.
-            let _ = rustix::fs::fchown(fd, None, Some(Gid::from_raw(gid)));
+            let _ = std::os::unix::fs::fchown(&file, None, Some(gid));
         }
         // The umask narrowed the creation mode; set it exactly before any byte lands.
-        rustix::fs::fchmod(fd, Mode::from_raw_mode(mode.mode.unwrap_or(0o600)))?;
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            match rustix::io::write(fd, rest) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => rest = &rest[n..],
-                Err(Errno::INTR) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        rustix::fs::fsync(fd)?;
-        Ok(())
+        let bits = mode.mode.unwrap_or(0o600);
+        file.set_permissions(std::fs::Permissions::from_mode(bits))?;
+        file.write_all(bytes)?;
+        file.sync_all()
     }
 }
 

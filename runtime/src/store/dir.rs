@@ -29,6 +29,19 @@ pub(super) struct StoreLock {
     _file: std::fs::File,
 }
 
+/// One non-blocking attempt at the exclusive lock on `file`; `Ok(false)` while a writer holds
+/// it (or a signal interrupted the attempt: the caller tries again).
+fn try_lock_file(file: &std::fs::File, path: &Path) -> Result<bool, StoreError> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Ok(false)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err("lock", path)(e)),
+    }
+}
+
 /// Waits for `try_once` to take the lock: silent at first (writers briefly contend all the
 /// time), then says so once, and gives up at the timeout.
 fn wait_for_lock(
@@ -68,18 +81,20 @@ pub(super) use imp::StoreDir;
 
 #[cfg(unix)]
 mod imp {
-    use std::io::Read as _;
+    use std::fs::File;
+    use std::io::{ErrorKind, Read as _};
     use std::os::fd::{AsFd, OwnedFd};
+    use std::os::unix::fs::MetadataExt as _;
     use std::path::{Path, PathBuf};
 
-    use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags};
-    use rustix::io::Errno;
     use zeroize::Zeroizing;
+
+    use crate::sys;
 
     use super::super::atomic::{FileMode, write_at};
     use super::super::fsx::{self, MAX_SECRET_FILE, RawSecretFile, io_err};
     use super::super::{StoreError, StoreWarning};
-    use super::{LOCK_FILE, LockWait, StoreLock, wait_for_lock};
+    use super::{LOCK_FILE, LockWait, StoreLock, try_lock_file, wait_for_lock};
 
     /// An open, checked store directory.
     #[derive(Debug)]
@@ -91,21 +106,20 @@ mod imp {
     impl StoreDir {
         /// Opens and checks the directory at `path`; `Ok(None)` when it does not exist.
         pub(in crate::store) fn open(path: &Path) -> Result<Option<Self>, StoreError> {
-            let fd = match rustix::fs::open(
-                path,
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            ) {
+            let fd = match sys::open_dir(path) {
                 Ok(fd) => fd,
-                Err(Errno::NOENT) => return Ok(None),
-                Err(Errno::NOTDIR) => return Err(fsx::not_a_directory(path)),
-                Err(e) => return Err(io_err("open", path)(e.into())),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                Err(e) if sys::is_errno(&e, sys::ENOTDIR) => {
+                    return Err(fsx::not_a_directory(path));
+                }
+                Err(e) => return Err(io_err("open", path)(e)),
             };
-            let stat = rustix::fs::fstat(&fd).map_err(|e| io_err("inspect", path)(e.into()))?;
-            fsx::check_dir(path, stat.st_uid, stat.st_mode)?;
+            let dir = File::from(fd);
+            let meta = dir.metadata().map_err(io_err("inspect", path))?;
+            fsx::check_dir(path, meta.uid(), meta.mode())?;
             Ok(Some(Self {
                 path: path.to_path_buf(),
-                fd,
+                fd: OwnedFd::from(dir),
             }))
         }
 
@@ -121,32 +135,27 @@ mod imp {
             name: &str,
         ) -> Result<Option<RawSecretFile>, StoreError> {
             let path = self.file_path(name);
-            let fd = match rustix::fs::openat(
-                &self.fd,
-                name,
-                OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
-                Mode::empty(),
-            ) {
-                Ok(fd) => fd,
-                Err(Errno::NOENT) => return Ok(None),
-                Err(Errno::LOOP) => return Err(StoreError::NotAFile { path }),
-                Err(e) => return Err(io_err("open", &path)(e.into())),
+            let flags = sys::O_RDONLY | sys::O_NOFOLLOW | sys::O_NONBLOCK;
+            let file = match sys::openat(self.fd.as_fd(), name, flags, 0) {
+                Ok(fd) => File::from(fd),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                Err(e) if sys::is_errno(&e, sys::ELOOP) => {
+                    return Err(StoreError::NotAFile { path });
+                }
+                Err(e) => return Err(io_err("open", &path)(e)),
             };
-            let stat = rustix::fs::fstat(&fd).map_err(|e| io_err("inspect", &path)(e.into()))?;
-            if rustix::fs::FileType::from_raw_mode(stat.st_mode)
-                != rustix::fs::FileType::RegularFile
-            {
+            let meta = file.metadata().map_err(io_err("inspect", &path))?;
+            if !meta.file_type().is_file() {
                 return Err(StoreError::NotAFile { path });
             }
-            let mode = fsx::check_file(&path, stat.st_uid, stat.st_mode)?;
-            let size = u64::try_from(stat.st_size).unwrap_or(u64::MAX);
+            let mode = fsx::check_file(&path, meta.uid(), meta.mode())?;
+            let size = meta.len();
             if size > MAX_SECRET_FILE {
                 return Err(fsx::too_large(&path));
             }
             let capacity = usize::try_from(size).unwrap_or(0).saturating_add(1);
             let mut bytes = Zeroizing::new(Vec::with_capacity(capacity));
-            std::fs::File::from(fd)
-                .take(MAX_SECRET_FILE + 1)
+            file.take(MAX_SECRET_FILE + 1)
                 .read_to_end(&mut bytes)
                 .map_err(io_err("read", &path))?;
             if bytes.len() as u64 > MAX_SECRET_FILE {
@@ -175,80 +184,65 @@ mod imp {
 
         /// Unlinks file `name` and syncs the directory; `Ok(false)` when it did not exist.
         pub(in crate::store) fn remove(&self, name: &str) -> Result<bool, StoreError> {
-            match rustix::fs::unlinkat(&self.fd, name, AtFlags::empty()) {
+            match sys::unlinkat(self.fd.as_fd(), name) {
                 Ok(()) => {}
-                Err(Errno::NOENT) => return Ok(false),
-                Err(e) => return Err(io_err("delete", &self.file_path(name))(e.into())),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+                Err(e) => return Err(io_err("delete", &self.file_path(name))(e)),
             }
             self.sync()?;
             Ok(true)
         }
 
         fn sync(&self) -> Result<(), StoreError> {
-            rustix::fs::fsync(&self.fd).map_err(|e| io_err("sync", &self.path)(e.into()))
+            sys::fsync(self.fd.as_fd()).map_err(io_err("sync", &self.path))
         }
 
-        /// The UTF-8 names of the directory's entries (unsorted).
+        /// The UTF-8 names of the directory's entries (unsorted). Listed by path (std reads no
+        /// directory from a handle): a name is only a name, each is then opened through the
+        /// checked handle, so one listed from a directory swapped in is read from ours or not at
+        /// all.
         pub(in crate::store) fn entries(&self) -> Result<Vec<String>, StoreError> {
-            let io = |e: Errno| io_err("list", &self.path)(e.into());
-            let dir = rustix::fs::Dir::read_from(&self.fd).map_err(io)?;
+            let io = |e| io_err("list", &self.path)(e);
             let mut names = Vec::new();
-            for entry in dir {
-                let entry = entry.map_err(io)?;
-                if let Ok(name) = entry.file_name().to_str()
-                    && name != "."
-                    && name != ".."
-                {
-                    names.push(name.to_owned());
+            for entry in std::fs::read_dir(&self.path).map_err(io)? {
+                if let Ok(name) = entry.map_err(io)?.file_name().into_string() {
+                    names.push(name);
                 }
             }
             Ok(names)
         }
 
-        fn open_lock_file(&self) -> Result<std::fs::File, StoreError> {
-            rustix::fs::openat(
-                &self.fd,
-                LOCK_FILE,
-                OFlags::CREATE | OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::from_raw_mode(0o600),
-            )
-            .map(std::fs::File::from)
-            .map_err(|e| io_err("open the lock file", &self.file_path(LOCK_FILE))(e.into()))
+        fn open_lock_file(&self) -> Result<File, StoreError> {
+            let flags = sys::O_CREAT | sys::O_RDWR | sys::O_NOFOLLOW;
+            sys::openat(self.fd.as_fd(), LOCK_FILE, flags, 0o600)
+                .map(File::from)
+                .map_err(io_err("open the lock file", &self.file_path(LOCK_FILE)))
         }
 
         /// Takes the store's exclusive write lock, waiting at most `wait.timeout`.
         pub(in crate::store) fn lock(&self, wait: LockWait) -> Result<StoreLock, StoreError> {
             let file = self.open_lock_file()?;
             let lock_path = self.file_path(LOCK_FILE);
-            wait_for_lock(&lock_path, wait, || {
-                match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
-                    Ok(()) => Ok(true),
-                    Err(Errno::WOULDBLOCK | Errno::INTR) => Ok(false),
-                    Err(e) => Err(io_err("lock", &lock_path)(e.into())),
-                }
-            })?;
+            wait_for_lock(&lock_path, wait, || try_lock_file(&file, &lock_path))?;
             Ok(StoreLock { _file: file })
         }
 
         /// The lock if no one holds it now; `None` when a writer does.
         pub(in crate::store) fn try_lock(&self) -> Result<Option<StoreLock>, StoreError> {
             let file = self.open_lock_file()?;
-            match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
-                Ok(()) => Ok(Some(StoreLock { _file: file })),
-                Err(Errno::WOULDBLOCK | Errno::INTR) => Ok(None),
-                Err(e) => Err(io_err("lock", &self.file_path(LOCK_FILE))(e.into())),
-            }
+            let locked = try_lock_file(&file, &self.file_path(LOCK_FILE))?;
+            Ok(locked.then_some(StoreLock { _file: file }))
         }
 
         pub(in crate::store) fn unlink_quietly(&self, name: &str) {
-            let _ = rustix::fs::unlinkat(&self.fd, name, AtFlags::empty());
+            let _ = sys::unlinkat(self.fd.as_fd(), name);
         }
 
         /// A warning when the parent directory lets others replace the store itself.
         pub(in crate::store) fn parent_warning(&self) -> Option<StoreWarning> {
             let parent = self.path.parent().filter(|p| !p.as_os_str().is_empty())?;
-            let stat = rustix::fs::stat(parent).ok()?;
-            fsx::parent_warning(parent, stat.st_mode)
+            let meta = std::fs::metadata(parent).ok()?;
+            fsx::parent_warning(parent, meta.mode())
         }
     }
 }
@@ -268,19 +262,11 @@ mod fallback {
     use super::super::atomic::{FileMode, write_file_atomic};
     use super::super::fsx::{self, MAX_SECRET_FILE, RawSecretFile, io_err};
     use super::super::{StoreError, StoreWarning};
-    use super::{LOCK_FILE, LockWait, StoreLock, wait_for_lock};
+    use super::{LOCK_FILE, LockWait, StoreLock, try_lock_file, wait_for_lock};
 
     #[derive(Debug)]
     pub(in crate::store) struct StoreDir {
         path: PathBuf,
-    }
-
-    fn try_lock_file(file: &std::fs::File, path: &Path) -> Result<bool, StoreError> {
-        match file.try_lock() {
-            Ok(()) => Ok(true),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(false),
-            Err(std::fs::TryLockError::Error(e)) => Err(io_err("lock", path)(e)),
-        }
     }
 
     impl StoreDir {

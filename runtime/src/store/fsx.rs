@@ -60,7 +60,7 @@ pub(super) fn too_large(path: &Path) -> StoreError {
 
 fn current_uid() -> u32 {
     #[cfg(unix)]
-    return rustix::process::getuid().as_raw();
+    return crate::sys::getuid();
     #[cfg(not(unix))]
     0
 }
