@@ -12,12 +12,16 @@
 # and the peak memory of the build (rustc's, via /usr/bin/time -v, else sampled from /proc).
 #
 # Usage: scripts/bench-build.sh [--quick] [--sizes 10,1000,10000] [--cap-gib 8] [--runs 3]
-#                               [--timings FILE]
+#                               [--timings FILE] [--service]
 #   --quick      debug builds only
 #   --sizes      the scale rows (none by default)
 #   --cap-gib    a rustc whose resident memory passes this is killed (default 8); its row says so
 #   --runs       edits of llm.toml per incremental measurement (median reported; default 3)
-#   --timings    also write the ten slowest units of the cold debug `macro` build to FILE
+#   --service    also the marginal cost in an LLM service's build: tokio (multi-thread runtime,
+#                macros) + reqwest (json, no TLS) + serde + toml + thiserror, without and with
+#                llmcfg (`service` / `service-llmcfg`)
+#   --timings    also write the ten slowest units of the cold debug `macro` build, and the CPU
+#                seconds both cold debug builds spend in compile units, to FILE
 #
 # Dependencies are path dependencies on this checkout, resolved with the workspace's Cargo.lock
 # and `--offline`, so the registry cache must hold them (a workspace build fetches them).
@@ -26,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ws=$PWD
 
-quick=0 sizes="" cap_gib=8 runs=3 timings=""
+quick=0 sizes="" cap_gib=8 runs=3 timings="" service=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -34,7 +38,8 @@ while [ $# -gt 0 ]; do
     --cap-gib) cap_gib=${2:?--cap-gib needs a number}; shift ;;
     --runs) runs=${2:?--runs needs a number}; shift ;;
     --timings) timings=${2:?--timings needs a file}; shift ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    --service) service=1 ;;
+    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -216,6 +221,29 @@ fn model() -> &'static str {
     llm::aliases::SMART.model()
 }"
 
+service_deps="$serde_deps
+$thiserror_dep
+tokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }
+reqwest = { version = \"0.13\", default-features = false, features = [\"json\"] }"
+
+service_main="$base_main
+
+#[tokio::main]
+async fn fetch() -> Result<(), reqwest::Error> {
+    let client = reqwest::Client::new();
+    let _ = client.get(\"http://127.0.0.1:9/health\").send().await?;
+    Ok(())
+}"
+
+service_llmcfg_main="$base_llmcfg_main
+
+#[tokio::main]
+async fn fetch() -> Result<(), reqwest::Error> {
+    let client = reqwest::Client::new();
+    let _ = client.get(llm::aliases::SMART.model()).send().await?;
+    Ok(())
+}"
+
 scale_main='mod llm {
     llmcfg::include_llm_config!("llm.toml");
 }
@@ -328,7 +356,10 @@ $thiserror_dep" "$base_main"
 app base-llmcfg "$serde_deps
 $thiserror_dep
 $llmcfg_dep" "$base_llmcfg_main"
-for a in macro serde base base-llmcfg; do cp "$dir/llm.toml" "$dir/$a/"; done
+app service "$service_deps" "$service_main"
+app service-llmcfg "$service_deps
+$llmcfg_dep" "$service_llmcfg_main"
+for a in macro serde base base-llmcfg service service-llmcfg; do cp "$dir/llm.toml" "$dir/$a/"; done
 
 profiles=(debug)
 [ "$quick" = 1 ] || profiles+=(release)
@@ -348,31 +379,54 @@ for profile in "${profiles[@]}"; do
   b_ms=$cold_ms b_crates=$cold_crates b_bytes=$cold_bytes
   cold base-llmcfg "$profile"
   summary+=("| llmcfg added to serde + toml + thiserror, $profile | +$(secs $((cold_ms - b_ms))) s ($(ratio "$cold_ms" "$b_ms")) | +$((cold_crates - b_crates)) | +$(mib $((cold_bytes - b_bytes))) MiB |")
+  if [ "$service" = 1 ]; then
+    cold service "$profile"
+    s_ms=$cold_ms s_crates=$cold_crates s_bytes=$cold_bytes
+    cold service-llmcfg "$profile"
+    summary+=("| llmcfg added to tokio + reqwest + serde + toml + thiserror, $profile | +$(secs $((cold_ms - s_ms))) s ($(ratio "$cold_ms" "$s_ms")) | +$((cold_crates - s_crates)) | +$(mib $((cold_bytes - s_bytes))) MiB |")
+  fi
 done
 echo
 echo '| comparison | cold build time | crates | target/ |'
 echo '|---|---|---|---|'
 printf '%s\n' "${summary[@]}"
 
+# timing_html TARGET: the report `cargo build --timings` left in TARGET.
+timing_html() {
+  local html
+  html=$(ls "$1"/cargo-timings/cargo-timing-*.html 2> /dev/null | head -n 1 || true)
+  echo "${html:-$1/cargo-timings/cargo-timing.html}"
+}
+
 if [ -n "$timings" ]; then
-  target="$dir/target-timings"
-  build macro "$target" debug --timings
-  html=$(ls "$target"/cargo-timings/cargo-timing-*.html 2> /dev/null | head -n 1 || true)
-  [ -n "$html" ] || html="$target/cargo-timings/cargo-timing.html"
-  python3 - "$html" > "$timings" <<'PY'
+  build macro "$dir/target-timings" debug --timings
+  build serde "$dir/target-timings-serde" debug --timings
+  python3 - "$(timing_html "$dir/target-timings")" "$(timing_html "$dir/target-timings-serde")" \
+    > "$timings" <<'PY'
 import json, re, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", text, re.S).group(1))
-units.sort(key=lambda u: u["duration"], reverse=True)
+
+def units(path):
+    text = open(path, encoding="utf-8").read()
+    return json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", text, re.S).group(1))
+
+macro, serde = units(sys.argv[1]), units(sys.argv[2])
 print("| unit | features | time |")
 print("|---|---|---|")
-for u in units[:10]:
+for u in sorted(macro, key=lambda u: u["duration"], reverse=True)[:10]:
     target = u.get("target", "").strip()
     name = f'{u["name"]} {u["version"]}{(" " + target) if target else ""}'
     print(f'| {name} | {", ".join(u.get("features", [])) or "-"} | {u["duration"]:.2f} s |')
+# The CPU each build spends in its units: on 2 cores its wall time cannot go below half of it.
+total = lambda us: sum(u["duration"] for u in us)
+own = sum(u["duration"] for u in macro if u["name"].startswith("llmcfg"))
+print()
+print("| cold debug build | CPU in compile units | of which llmcfg's own crates |")
+print("|---|---|---|")
+print(f"| macro | {total(macro):.2f} s | {own:.2f} s |")
+print(f"| serde | {total(serde):.2f} s | - |")
 PY
   echo
-  echo "ten slowest units of the cold debug build of \`macro\`: $timings"
+  echo "ten slowest units of the cold debug build of \`macro\`, and the CPU of both builds: $timings"
 fi
 
 if [ -n "$sizes" ]; then

@@ -267,7 +267,7 @@ impl Reader {
     pub(crate) fn scan_secrets(&mut self, value: &RawValue<'_>) {
         match value.get_ref() {
             DeValue::Table(table) => {
-                for (k, v) in table.iter() {
+                for (k, v) in crate::parse::entries(table) {
                     if is_secret_key(k.get_ref()) && v.get_ref().is_str() {
                         self.plaintext_secret(k.get_ref(), span_of(k).to(span_of(v)), span_of(v));
                     } else {

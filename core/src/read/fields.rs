@@ -23,7 +23,7 @@ pub(crate) struct Fields<'a, 'i> {
 impl<'a, 'i> Fields<'a, 'i> {
     /// Starts reading `table`, whose keys `decl` declares.
     pub(crate) fn new(decl: &'static Table, table: &'a DeTable<'i>) -> Self {
-        let entries: Vec<_> = table.iter().collect();
+        let entries = crate::parse::entries(table);
         let read = vec![false; entries.len()];
         Fields {
             decl,

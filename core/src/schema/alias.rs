@@ -35,7 +35,7 @@ pub(super) fn read_aliases(r: &mut Reader, value: &RawValue<'_>, out: &mut Vec<A
         r.push(diag);
         return;
     };
-    for (key, value) in table.iter() {
+    for (key, value) in crate::parse::entries(table) {
         let name = Spanned::new(key.get_ref().to_string(), key.span());
         if !vocab::is_alias_name(&name.value) {
             r.push(diags::invalid_alias_name(name.span, &name.value));

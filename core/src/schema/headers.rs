@@ -79,7 +79,7 @@ pub(super) fn read_headers(
         return Vec::new();
     };
     let mut out: Vec<(Spanned<String>, Spanned<String>)> = Vec::with_capacity(table.len());
-    for (key, v) in table.iter() {
+    for (key, v) in crate::parse::entries(table) {
         let name = Spanned::new(key.get_ref().to_string(), key.span());
         let Some(text) = r.string("headers", v) else {
             continue;
