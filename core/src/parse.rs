@@ -63,7 +63,9 @@ pub(crate) fn select<'a, 'i>(
             } else {
                 format!("`[{walked}]`")
             };
-            let keys = entries(table).into_iter().map(|(k, _)| k.get_ref().as_ref());
+            let keys = entries(table)
+                .into_iter()
+                .map(|(k, _)| k.get_ref().as_ref());
             let near = suggest::did_you_mean(segment, keys);
             sink.push(diags::table_not_found(span, path, &here, near));
             return None;
@@ -189,6 +191,29 @@ pub(crate) fn looks_like_key(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// toml sorts a table's keys unless `preserve_order` is on (it is not): the readers see the
+    /// file's order all the same, in `[section]` and `{ inline }` tables.
+    #[test]
+    fn entries_come_in_file_order() {
+        let text = "[t]\nzeta = 1\nalpha = 2\nmid = { z = 1, a = 2 }\n";
+        let (root, errors) = parse_toml(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let t = root.get_ref().get("t").and_then(|v| v.get_ref().as_table());
+        let t = t.expect("table t");
+        let names = |table| {
+            entries(table)
+                .iter()
+                .map(|(k, _)| k.get_ref().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(t), ["zeta", "alpha", "mid"]);
+        let inline = t
+            .get("mid")
+            .and_then(|v| v.get_ref().as_table())
+            .expect("inline");
+        assert_eq!(names(inline), ["z", "a"]);
+    }
 
     #[test]
     fn secret_keys() {
