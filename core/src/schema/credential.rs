@@ -108,10 +108,13 @@ fn check_pool(r: &mut Reader, credential: &str, vars: &Spanned<Vec<Spanned<Strin
         r.push(diags::empty_key_pool(vars.span, credential));
         return;
     }
-    for (i, var) in vars.value.iter().enumerate() {
+    // The first place of each name: a pool of thousands stays one pass, not a scan per entry.
+    let mut first_at = std::collections::HashMap::with_capacity(vars.value.len());
+    for var in &vars.value {
         check_env_name(r, var);
-        if let Some(first) = vars.value[..i].iter().find(|v| v.value == var.value) {
-            let diag = diags::duplicate_pool_key(var.span, first.span, credential, &var.value);
+        let first = *first_at.entry(var.value.as_str()).or_insert(var.span);
+        if first != var.span {
+            let diag = diags::duplicate_pool_key(var.span, first, credential, &var.value);
             let removal = r.removal_of(var.span);
             r.push(diags::with_removal(diag, removal));
         }
