@@ -12,6 +12,7 @@
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
+use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
@@ -36,26 +37,25 @@ pub(crate) fn is_errno(error: &io::Error, code: libc::c_int) -> bool {
     error.raw_os_error() == Some(code)
 }
 
-pub(crate) use libc::{ELOOP, ENOTDIR};
+pub(crate) use libc::ELOOP;
 
 /// Opens the directory at `path` for the `*at` calls (following a symlink, as `open` does).
-pub(crate) fn open_dir(path: &std::path::Path) -> io::Result<OwnedFd> {
+pub(crate) fn open_dir(path: &std::path::Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt as _;
-    let dir = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_DIRECTORY)
-        .open(path)?;
-    Ok(OwnedFd::from(dir))
+        .open(path)
 }
 
 /// Opens `name` inside the directory `dir` with `flags` (`O_CLOEXEC` is always added) and, when
-/// creating, permission bits `mode`.
+/// creating, permission bits `mode`. Every caller reads, writes or locks it: a `File`.
 pub(crate) fn openat(
     dir: BorrowedFd<'_>,
     name: &str,
     flags: libc::c_int,
     mode: u32,
-) -> io::Result<OwnedFd> {
+) -> io::Result<File> {
     let name = c_name(name)?;
     loop {
         // SAFETY: `dir` is a live descriptor for the call's duration and `name` a NUL-terminated
@@ -70,7 +70,7 @@ pub(crate) fn openat(
         };
         match check(fd) {
             // SAFETY: a descriptor openat just returned belongs to no one else.
-            Ok(fd) => return Ok(unsafe { OwnedFd::from_raw_fd(fd) }),
+            Ok(fd) => return Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }

@@ -73,8 +73,9 @@ pub(crate) use imp::write_at;
 
 #[cfg(unix)]
 mod imp {
+    use std::fs::File;
     use std::io::{self, Write as _};
-    use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+    use std::os::fd::{AsFd, BorrowedFd};
     use std::os::unix::fs::PermissionsExt as _;
     use std::path::Path;
 
@@ -94,8 +95,8 @@ mod imp {
         bytes: &[u8],
         mode: FileMode,
     ) -> io::Result<()> {
-        let (tmp_name, fd) = create_temp(dirfd, mode)?;
-        let written = fill(fd, bytes, mode).and_then(|()| sys::renameat(dirfd, &tmp_name, name));
+        let (tmp_name, file) = create_temp(dirfd, mode)?;
+        let written = fill(file, bytes, mode).and_then(|()| sys::renameat(dirfd, &tmp_name, name));
         if let Err(e) = written {
             let _ = sys::unlinkat(dirfd, &tmp_name);
             return Err(e);
@@ -103,21 +104,20 @@ mod imp {
         sys::fsync(dirfd)
     }
 
-    fn create_temp(dirfd: BorrowedFd<'_>, mode: FileMode) -> io::Result<(String, OwnedFd)> {
+    fn create_temp(dirfd: BorrowedFd<'_>, mode: FileMode) -> io::Result<(String, File)> {
         let bits = mode.mode.unwrap_or(0o600) & 0o777;
         let flags = sys::O_CREAT | sys::O_EXCL | sys::O_WRONLY | sys::O_NOFOLLOW;
         loop {
             let tmp_name = temp_name(".tmp");
             match sys::openat(dirfd, &tmp_name, flags, bits) {
-                Ok(fd) => return Ok((tmp_name, fd)),
+                Ok(file) => return Ok((tmp_name, file)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
         }
     }
 
-    fn fill(fd: OwnedFd, bytes: &[u8], mode: FileMode) -> io::Result<()> {
-        let mut file = std::fs::File::from(fd);
+    fn fill(mut file: File, bytes: &[u8], mode: FileMode) -> io::Result<()> {
         if let Some(gid) = mode.gid {
             // Keeping the group is best effort: a user outside the group cannot give it.
             let _ = std::os::unix::fs::fchown(&file, None, Some(gid));

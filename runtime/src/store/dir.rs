@@ -83,7 +83,7 @@ pub(super) use imp::StoreDir;
 mod imp {
     use std::fs::File;
     use std::io::{ErrorKind, Read as _};
-    use std::os::fd::{AsFd, OwnedFd};
+    use std::os::fd::AsFd;
     use std::os::unix::fs::MetadataExt as _;
     use std::path::{Path, PathBuf};
 
@@ -100,26 +100,25 @@ mod imp {
     #[derive(Debug)]
     pub(in crate::store) struct StoreDir {
         path: PathBuf,
-        fd: OwnedFd,
+        dir: File,
     }
 
     impl StoreDir {
         /// Opens and checks the directory at `path`; `Ok(None)` when it does not exist.
         pub(in crate::store) fn open(path: &Path) -> Result<Option<Self>, StoreError> {
-            let fd = match sys::open_dir(path) {
-                Ok(fd) => fd,
+            let dir = match sys::open_dir(path) {
+                Ok(dir) => dir,
                 Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-                Err(e) if sys::is_errno(&e, sys::ENOTDIR) => {
+                Err(e) if e.kind() == ErrorKind::NotADirectory => {
                     return Err(fsx::not_a_directory(path));
                 }
                 Err(e) => return Err(io_err("open", path)(e)),
             };
-            let dir = File::from(fd);
             let meta = dir.metadata().map_err(io_err("inspect", path))?;
             fsx::check_dir(path, meta.uid(), meta.mode())?;
             Ok(Some(Self {
                 path: path.to_path_buf(),
-                fd: OwnedFd::from(dir),
+                dir,
             }))
         }
 
@@ -136,8 +135,8 @@ mod imp {
         ) -> Result<Option<RawSecretFile>, StoreError> {
             let path = self.file_path(name);
             let flags = sys::O_RDONLY | sys::O_NOFOLLOW | sys::O_NONBLOCK;
-            let file = match sys::openat(self.fd.as_fd(), name, flags, 0) {
-                Ok(fd) => File::from(fd),
+            let file = match sys::openat(self.dir.as_fd(), name, flags, 0) {
+                Ok(file) => file,
                 Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
                 Err(e) if sys::is_errno(&e, sys::ELOOP) => {
                     return Err(StoreError::NotAFile { path });
@@ -175,7 +174,7 @@ mod imp {
                 mode: Some(mode),
                 gid: None,
             };
-            write_at(self.fd.as_fd(), name, bytes, file_mode).map_err(|source| StoreError::Io {
+            write_at(self.dir.as_fd(), name, bytes, file_mode).map_err(|source| StoreError::Io {
                 action: "replace",
                 path: self.file_path(name),
                 source,
@@ -184,7 +183,7 @@ mod imp {
 
         /// Unlinks file `name` and syncs the directory; `Ok(false)` when it did not exist.
         pub(in crate::store) fn remove(&self, name: &str) -> Result<bool, StoreError> {
-            match sys::unlinkat(self.fd.as_fd(), name) {
+            match sys::unlinkat(self.dir.as_fd(), name) {
                 Ok(()) => {}
                 Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
                 Err(e) => return Err(io_err("delete", &self.file_path(name))(e)),
@@ -194,7 +193,7 @@ mod imp {
         }
 
         fn sync(&self) -> Result<(), StoreError> {
-            sys::fsync(self.fd.as_fd()).map_err(io_err("sync", &self.path))
+            sys::fsync(self.dir.as_fd()).map_err(io_err("sync", &self.path))
         }
 
         /// The UTF-8 names of the directory's entries (unsorted). Listed by path (std reads no
@@ -214,8 +213,7 @@ mod imp {
 
         fn open_lock_file(&self) -> Result<File, StoreError> {
             let flags = sys::O_CREAT | sys::O_RDWR | sys::O_NOFOLLOW;
-            sys::openat(self.fd.as_fd(), LOCK_FILE, flags, 0o600)
-                .map(File::from)
+            sys::openat(self.dir.as_fd(), LOCK_FILE, flags, 0o600)
                 .map_err(io_err("open the lock file", &self.file_path(LOCK_FILE)))
         }
 
@@ -235,7 +233,7 @@ mod imp {
         }
 
         pub(in crate::store) fn unlink_quietly(&self, name: &str) {
-            let _ = sys::unlinkat(self.fd.as_fd(), name);
+            let _ = sys::unlinkat(self.dir.as_fd(), name);
         }
 
         /// A warning when the parent directory lets others replace the store itself.

@@ -33,6 +33,24 @@ fn missing_store_reads_as_empty() {
     assert!(!store.dir().exists(), "reads never create the store");
 }
 
+/// A store path that is a file is refused as such, on reads too (`ENOTDIR` from the open).
+#[test]
+fn a_file_where_the_store_should_be_is_refused() {
+    let (_tmp, store) = store();
+    std::fs::write(store.dir(), "not a directory").expect("write");
+    let err = store.get("a").expect_err("a file is no store");
+    assert!(
+        matches!(
+            &err,
+            StoreError::Io {
+                action: "use as the store directory",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn set_creates_then_merges() {
     let (_tmp, store) = store();
