@@ -226,23 +226,14 @@ $thiserror_dep
 tokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }
 reqwest = { version = \"0.13\", default-features = false, features = [\"json\"] }"
 
+# fetch_fn URL: an async request through reqwest on tokio, to URL (a Rust expression).
+fetch_fn() {
+  printf '\n#[tokio::main]\nasync fn fetch() -> Result<(), reqwest::Error> {\n    let client = reqwest::Client::new();\n    let _ = client.get(%s).send().await?;\n    Ok(())\n}\n' "$1"
+}
 service_main="$base_main
-
-#[tokio::main]
-async fn fetch() -> Result<(), reqwest::Error> {
-    let client = reqwest::Client::new();
-    let _ = client.get(\"http://127.0.0.1:9/health\").send().await?;
-    Ok(())
-}"
-
+$(fetch_fn '"http://127.0.0.1:9/health"')"
 service_llmcfg_main="$base_llmcfg_main
-
-#[tokio::main]
-async fn fetch() -> Result<(), reqwest::Error> {
-    let client = reqwest::Client::new();
-    let _ = client.get(llm::aliases::SMART.model()).send().await?;
-    Ok(())
-}"
+$(fetch_fn 'llm::aliases::SMART.model()')"
 
 scale_main='mod llm {
     llmcfg::include_llm_config!("llm.toml");
@@ -348,6 +339,16 @@ cold() {
     "$cold_crates" "$(mib "$cold_bytes")" "$(secs "$ms")"
 }
 
+# added APP WHAT PROFILE: cold builds of APP and APP-llmcfg; appends llmcfg's marginal cost to the
+# summary.
+added() {
+  cold "$1" "$3"
+  # Not `ms`/`crates`: `build` sets those, and bash's locals are seen by the functions called.
+  local without_ms=$cold_ms without_crates=$cold_crates without_bytes=$cold_bytes
+  cold "$1-llmcfg" "$3"
+  summary+=("| llmcfg added to $2, $3 | +$(secs $((cold_ms - without_ms))) s ($(ratio "$cold_ms" "$without_ms")) | +$((cold_crates - without_crates)) | +$(mib $((cold_bytes - without_bytes))) MiB |")
+}
+
 small_config > "$dir/llm.toml"
 app macro "$llmcfg_dep" "$macro_main"
 app serde "$serde_deps" "$serde_main"
@@ -375,15 +376,9 @@ for profile in "${profiles[@]}"; do
   m_ms=$cold_ms m_crates=$cold_crates m_bytes=$cold_bytes
   cold serde "$profile"
   summary+=("| macro / serde, $profile | $(ratio "$m_ms" "$cold_ms") | $m_crates / $cold_crates | $(ratio "$m_bytes" "$cold_bytes") |")
-  cold base "$profile"
-  b_ms=$cold_ms b_crates=$cold_crates b_bytes=$cold_bytes
-  cold base-llmcfg "$profile"
-  summary+=("| llmcfg added to serde + toml + thiserror, $profile | +$(secs $((cold_ms - b_ms))) s ($(ratio "$cold_ms" "$b_ms")) | +$((cold_crates - b_crates)) | +$(mib $((cold_bytes - b_bytes))) MiB |")
+  added base "serde + toml + thiserror" "$profile"
   if [ "$service" = 1 ]; then
-    cold service "$profile"
-    s_ms=$cold_ms s_crates=$cold_crates s_bytes=$cold_bytes
-    cold service-llmcfg "$profile"
-    summary+=("| llmcfg added to tokio + reqwest + serde + toml + thiserror, $profile | +$(secs $((cold_ms - s_ms))) s ($(ratio "$cold_ms" "$s_ms")) | +$((cold_crates - s_crates)) | +$(mib $((cold_bytes - s_bytes))) MiB |")
+    added service "tokio + reqwest + serde + toml + thiserror" "$profile"
   fi
 done
 echo
