@@ -115,7 +115,7 @@ app() {
   cp "$ws/Cargo.lock" "$dir/$1/"
 }
 
-llmcfg_dep="llmcfg = { path = \"$ws/runtime\" }"
+llmcfg_dep="llmcfg = { path = \"$ws/llmcfg\" }"
 serde_deps='serde = { version = "1", features = ["derive"] }
 toml = "1"'
 thiserror_dep='thiserror = "2"'

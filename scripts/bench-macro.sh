@@ -25,7 +25,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-llmcfg = { path = "$ws/runtime" }
+llmcfg = { path = "$ws/llmcfg" }
 
 [workspace]
 TOML

@@ -2,7 +2,7 @@
 //! source's cache, side by side with spawning the command on every resolve (what every
 //! resolve did before the cache) and with a key from an env var.
 //!
-//! `cargo bench -p llmcfg --bench key_cache`
+//! `cargo bench -p llmcfg-runtime --bench key_cache`
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

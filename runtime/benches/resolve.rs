@@ -2,7 +2,7 @@
 //! through a typed alias constant (`llmcfg_typed`, what `resolve(aliases::FAST)` does), against
 //! the baseline a user would otherwise write: parse the TOML at start-up into maps, then look up.
 //!
-//! `cargo bench -p llmcfg --bench resolve`
+//! `cargo bench -p llmcfg-runtime --bench resolve`
 
 #![allow(missing_docs, unreachable_pub, missing_debug_implementations)]
 

@@ -194,8 +194,8 @@ impl fmt::Display for KeyOrigin {
 }
 
 /// A string, as it displays: JSON output keeps the form it has always had.
-impl serde::Serialize for KeyOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde_core::Serialize for KeyOrigin {
+    fn serialize<S: serde_core::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }

@@ -1,33 +1,10 @@
-//! Compile-time checked LLM configuration for Rust applications.
+//! The runtime of [llmcfg](https://docs.rs/llmcfg): configs, alias resolution, keys, the call
+//! executor and the adapters. Use it through the `llmcfg` crate, which re-exports all of it with
+//! `include_llm_config!`.
 //!
-//! A TOML file names credentials (env-var names, never keys), backends and model aliases.
-//! `include_llm_config!` validates it while the crate compiles and emits typed constants; this
-//! crate resolves an alias to a backend, a model and an API key at run time:
-//!
-//! ```
-//! mod llm {
-//!     // Validated while the crate compiles; `llm.toml` holds names, never keys.
-//!     llmcfg::include_llm_config!("doc/llm.toml");
-//! }
-//!
-//! # fn main() -> Result<(), llmcfg::ResolveError> {
-//! // In production `Resolver::new(&llm::CONFIG)` reads the process environment and the
-//! // default secret store; here the environment is a map.
-//! let env = std::collections::BTreeMap::from([("OPENAI_API_KEY".to_string(), "sk-example".to_string())]);
-//! let resolver = llmcfg::Resolver::builder(&llm::CONFIG).env(env).build()?;
-//!
-//! let fast = resolver.resolve(llm::aliases::FAST)?;
-//! assert_eq!(fast.model(), "openai/gpt-5-nano");
-//! assert_eq!(fast.base_url(), "https://api.openai.com/v1");
-//! assert_eq!(fast.api_key().map(|k| k.expose_secret()), Some("sk-example"));
-//! assert_eq!(format!("{:?}", fast.api_key()), "Some(ApiKey([REDACTED]))");
-//!
-//! // A raw `provider/model` works too; Ollama needs no key.
-//! let local = resolver.resolve("ollama/llama3.2")?;
-//! assert!(local.api_key().is_none());
-//! # Ok(())
-//! # }
-//! ```
+//! A crate of its own so that a cold build compiles it while the proc macro and the validator
+//! it runs are compiled on the other core (issue 12): the facade waits for both, this crate for
+//! neither.
 
 pub mod adapter;
 pub mod call;
@@ -36,6 +13,7 @@ mod credential;
 mod env;
 mod error;
 mod explain;
+mod json;
 mod key;
 #[cfg(feature = "load")]
 mod load;
@@ -69,9 +47,6 @@ pub use resolve::{DEFAULT_MODEL_VAR, Resolver, ResolverBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use store::SecretMap;
 pub use store_secrets::StoreSecrets;
-
-#[cfg(feature = "macros")]
-pub use llmcfg_macros::include_llm_config;
 
 impl Config {
     /// A [`Resolver`] over the process environment and the default secret store.

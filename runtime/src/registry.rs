@@ -5,11 +5,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use llmcfg_core::vocab::{backend_serves_model, is_alias_name, is_secret_name, split_model};
-use serde::{Deserialize, Serialize};
+use serde_core::de::{self, Deserialize, Deserializer, MapAccess};
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::call::CallOverrides;
 use crate::config::construct::{self, AliasParts};
 use crate::error::RegistryError;
+use crate::json;
 use crate::{Alias, Config};
 
 /// The environment variable carrying the registry: JSON of at most 1 MiB (larger values are
@@ -22,23 +24,106 @@ pub(crate) const MAX_REGISTRY_BYTES: usize = 1024 * 1024;
 /// The most characters of a name repeated in an error.
 const MAX_NAME_CHARS: usize = 16;
 
-#[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// The registry's JSON: `{"aliases": {NAME: ENTRY, …}, "default": NAME}`, both optional.
+#[derive(Debug, Default)]
 struct RegistryJson {
-    #[serde(default)]
     aliases: BTreeMap<String, EntryJson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     default: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// One alias: `{"model": …, "secret": …, "backend": …}`, `model` required.
+#[derive(Debug)]
 struct EntryJson {
     model: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     backend: Option<String>,
+}
+
+/// [`RegistryJson`] as it is read: a field given twice or unknown is refused.
+#[derive(Default)]
+struct RegistryIn {
+    aliases: Option<BTreeMap<String, EntryJson>>,
+    default: Option<Option<String>>,
+}
+
+impl<'de> json::Object<'de> for RegistryIn {
+    type Output = RegistryJson;
+    const EXPECTING: &'static str = "an object with `aliases` and `default`";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "aliases" => json::read(&mut self.aliases, "aliases", map),
+            "default" => json::read(&mut self.default, "default", map),
+            other => json::unknown(other, &["aliases", "default"]),
+        }
+    }
+
+    fn finish<E: de::Error>(self) -> Result<RegistryJson, E> {
+        Ok(RegistryJson {
+            aliases: self.aliases.unwrap_or_default(),
+            default: self.default.flatten(),
+        })
+    }
+}
+
+#[derive(Default)]
+struct EntryIn {
+    model: Option<String>,
+    secret: Option<Option<String>>,
+    backend: Option<Option<String>>,
+}
+
+impl<'de> json::Object<'de> for EntryIn {
+    type Output = EntryJson;
+    const EXPECTING: &'static str = "an alias entry object with `model`";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "model" => json::read(&mut self.model, "model", map),
+            "secret" => json::read(&mut self.secret, "secret", map),
+            "backend" => json::read(&mut self.backend, "backend", map),
+            other => json::unknown(other, &["model", "secret", "backend"]),
+        }
+    }
+
+    fn finish<E: de::Error>(self) -> Result<EntryJson, E> {
+        Ok(EntryJson {
+            model: json::required(self.model, "model")?,
+            secret: self.secret.flatten(),
+            backend: self.backend.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        json::object::<EntryIn, D>(deserializer)
+    }
+}
+
+impl Serialize for RegistryJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("RegistryJson", 2)?;
+        out.serialize_field("aliases", &self.aliases)?;
+        if let Some(default) = &self.default {
+            out.serialize_field("default", default)?;
+        }
+        out.end()
+    }
+}
+
+impl Serialize for EntryJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("EntryJson", 3)?;
+        out.serialize_field("model", &self.model)?;
+        if let Some(secret) = &self.secret {
+            out.serialize_field("secret", secret)?;
+        }
+        if let Some(backend) = &self.backend {
+            out.serialize_field("backend", backend)?;
+        }
+        out.end()
+    }
 }
 
 /// The transported aliases, as runtime [`Alias`]es with precomputed candidates, sorted by name.
@@ -91,7 +176,10 @@ impl Registry {
                 max: MAX_REGISTRY_BYTES,
             });
         }
-        let parsed: RegistryJson = serde_json::from_str(json).map_err(|e| json_error(&e))?;
+        let mut de = serde_json::Deserializer::from_str(json);
+        let parsed = json::object::<RegistryIn, _>(&mut de)
+            .and_then(|parsed| de.end().map(|()| parsed))
+            .map_err(|e| json_error(&e))?;
         let mut aliases = parsed
             .aliases
             .into_iter()

@@ -11,7 +11,7 @@ use llmcfg::__private as p;
 use llmcfg::{Alias, Config, Op, Policy, Request, ResolveError, Resolver, Selection};
 
 mod llm {
-    llmcfg::include_llm_config!("doc/llm.toml");
+    llmcfg::include_llm_config!("../llmcfg/doc/llm.toml");
 }
 
 fn resolver<'c>(config: &'c Config, pairs: &[(&str, &str)]) -> Resolver<'c> {

@@ -56,3 +56,43 @@ fn the_load_feature_is_what_brings_the_parser_in() {
     let tree = runtime_tree(&["load"]);
     assert!(tree.iter().any(|c| c == "toml"), "{tree:?}");
 }
+
+/// `cargo tree -p PACKAGE -e normal` (proc macros included), crate names only.
+fn normal_tree(package: &str) -> Vec<String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Issue 12: in a cold build the runtime compiles beside the proc macro and serde_derive, not
+/// after them. It depends on neither (serde's traits come from `serde_core`), and the facade
+/// is what joins it to the macro.
+#[test]
+fn the_runtime_waits_for_neither_the_macro_nor_serde_derive() {
+    let runtime = normal_tree("llmcfg-runtime");
+    assert!(runtime.iter().any(|c| c == "serde_core"), "{runtime:?}");
+    for waits in ["llmcfg-macros", "serde_derive", "serde"] {
+        assert!(
+            !runtime.iter().any(|c| c == waits),
+            "`{waits}` is in the runtime's tree: {runtime:?}"
+        );
+    }
+    let facade = normal_tree("llmcfg");
+    for joined in ["llmcfg-runtime", "llmcfg-macros"] {
+        assert!(facade.iter().any(|c| c == joined), "{facade:?}");
+    }
+}

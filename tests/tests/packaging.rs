@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Every crate a user can depend on or install; the rest of the workspace is `publish = false`.
-const PUBLISHABLE: &[&str] = &["llmcfg-core", "llmcfg-macros", "llmcfg", "cargo-llmcfg"];
+const PUBLISHABLE: &[&str] = &[
+    "llmcfg-core",
+    "llmcfg-macros",
+    "llmcfg-runtime",
+    "llmcfg",
+    "cargo-llmcfg",
+];
 
 /// Files every package must ship: the licence texts the `license` field names, and the README.
 const REQUIRED: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE", "README.md", "Cargo.toml"];
@@ -107,7 +113,7 @@ fn the_packaged_licences_are_the_texts_the_license_field_names() {
     let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).expect("LICENSE-APACHE");
     assert!(mit.contains("Permission is hereby granted, free of charge"));
     assert!(apache.contains("Apache License") && apache.contains("Version 2.0"));
-    for dir in ["core", "macros", "runtime", "cargo-llmcfg"] {
+    for dir in ["core", "macros", "runtime", "llmcfg", "cargo-llmcfg"] {
         for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
             let text = std::fs::read_to_string(root.join(dir).join(file))
                 .unwrap_or_else(|e| panic!("{dir}/{file}: {e}"));

@@ -65,7 +65,7 @@ fn build_readme_crate(dir: &Path) -> PathBuf {
     let blocks = section_blocks();
     let dependencies = block(&blocks, "toml", "[dependencies]");
     assert!(dependencies.contains(GIT_DEP), "{dependencies}");
-    let runtime = repo().join("runtime");
+    let runtime = repo().join("llmcfg");
     let path_dep = format!("path = {:?}", runtime.display().to_string());
     let manifest = format!(
         "[package]\nname = \"readme-crate\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\

@@ -10,6 +10,8 @@ use zeroize::Zeroize;
 
 use super::command::{run_capturing, run_key_command};
 use super::{DEFAULT_COMMAND_TIMEOUT, SourceError};
+use crate::json;
+use serde_core::de::MapAccess;
 
 /// How long before a command's `expires_at` its key is refreshed: long enough for a call
 /// started with the key (a streamed answer can run for a minute) to reach the provider
@@ -186,12 +188,36 @@ pub(super) fn check_not_expired(
 }
 
 /// The answer's fields. A string borrows from the zeroized stdout when it holds no escape.
-#[derive(serde::Deserialize)]
 struct Answer<'a> {
-    #[serde(borrow, default)]
     api_key: Option<Field<'a>>,
-    #[serde(borrow, default)]
     expires_at: Option<Field<'a>>,
+}
+
+/// [`Answer`] as it is read: other fields are ignored, a field given twice is refused.
+#[derive(Default)]
+struct AnswerFields<'a> {
+    api_key: Option<Option<Field<'a>>>,
+    expires_at: Option<Option<Field<'a>>>,
+}
+
+impl<'de: 'a, 'a> json::Object<'de> for AnswerFields<'a> {
+    type Output = Answer<'a>;
+    const EXPECTING: &'static str = "an object with `api_key`";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "api_key" => json::read(&mut self.api_key, "api_key", map),
+            "expires_at" => json::read(&mut self.expires_at, "expires_at", map),
+            _ => json::skip(map),
+        }
+    }
+
+    fn finish<E: serde_core::de::Error>(self) -> Result<Answer<'a>, E> {
+        Ok(Answer {
+            api_key: self.api_key.flatten(),
+            expires_at: self.expires_at.flatten(),
+        })
+    }
 }
 
 /// A field's value: a string, or what kind of thing it is instead (never its content: a
@@ -202,15 +228,15 @@ enum Field<'a> {
     Other,
 }
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Field<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl<'de: 'a, 'a> serde_core::Deserialize<'de> for Field<'a> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(FieldVisitor(std::marker::PhantomData))
     }
 }
 
 struct FieldVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
-impl<'de: 'a, 'a> serde::de::Visitor<'de> for FieldVisitor<'a> {
+impl<'de: 'a, 'a> serde_core::de::Visitor<'de> for FieldVisitor<'a> {
     type Value = Field<'a>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -239,13 +265,19 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for FieldVisitor<'a> {
     fn visit_f64<E>(self, _: f64) -> Result<Field<'a>, E> {
         Ok(Field::Other)
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'a>, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+    fn visit_seq<A: serde_core::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<Field<'a>, A::Error> {
+        while seq.next_element::<serde_core::de::IgnoredAny>()?.is_some() {}
         Ok(Field::Other)
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Field<'a>, A::Error> {
+    fn visit_map<A: serde_core::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Field<'a>, A::Error> {
         while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .next_entry::<serde_core::de::IgnoredAny, serde_core::de::IgnoredAny>()?
             .is_some()
         {}
         Ok(Field::Other)
@@ -268,14 +300,13 @@ fn parse_json_key(program: &str, stdout: &[u8]) -> Result<FetchedKey, SourceErro
     let text = std::str::from_utf8(stdout).map_err(|_| SourceError::CommandNotUtf8 {
         program: program.to_string(),
     })?;
-    // serde_json reads a struct from an array too (`["sk-…"]`): only an object is an answer.
-    if !text.trim_start().starts_with('{') {
-        return Err(bad(JsonProblem::NotAnObject));
-    }
-    // serde_json's messages can quote the input (`invalid type: string "sk-…"`): they are
-    // dropped, and only which field is wrong is reported.
-    let answer: Answer<'_> =
-        serde_json::from_str(text).map_err(|_| bad(JsonProblem::NotAnObject))?;
+    // Only an object is an answer (`json::object` refuses `["sk-…"]`). serde_json's messages
+    // can quote the input (`invalid type: string "sk-…"`): they are dropped, and only which
+    // field is wrong is reported.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let answer = json::object::<AnswerFields<'_>, _>(&mut de)
+        .and_then(|answer| de.end().map(|()| answer))
+        .map_err(|_| bad(JsonProblem::NotAnObject))?;
     let expires_at = match &answer.expires_at {
         None | Some(Field::Null) => None,
         Some(Field::Str(at)) => Some(parse_rfc3339(at).ok_or(bad(JsonProblem::BadExpiresAt))?),

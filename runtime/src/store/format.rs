@@ -7,24 +7,50 @@ use std::path::Path;
 
 use llmcfg_core::vocab::is_env_var_name;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_core::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use zeroize::Zeroizing;
 
 use super::{Secret, SecretMap, StoreError, Visibility};
+use crate::json;
 
 /// The format version written into every file.
 const VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy)]
 enum VisibilityRepr {
     Public,
     Private,
 }
 
-#[derive(Serialize)]
+impl VisibilityRepr {
+    const WORDS: &'static [&'static str] = &["public", "private"];
+
+    fn word(self) -> &'static str {
+        match self {
+            VisibilityRepr::Public => "public",
+            VisibilityRepr::Private => "private",
+        }
+    }
+}
+
+impl Serialize for VisibilityRepr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.word())
+    }
+}
+
+impl<'de> Deserialize<'de> for VisibilityRepr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = json::Key::deserialize(deserializer)?;
+        match word.as_str() {
+            "public" => Ok(VisibilityRepr::Public),
+            "private" => Ok(VisibilityRepr::Private),
+            other => Err(de::Error::unknown_variant(other, Self::WORDS)),
+        }
+    }
+}
+
 struct FileOut<'a> {
     version: u32,
     name: &'a str,
@@ -32,6 +58,19 @@ struct FileOut<'a> {
     created: u64,
     updated: u64,
     values: ValuesOut<'a>,
+}
+
+impl Serialize for FileOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("FileOut", 6)?;
+        out.serialize_field("version", &self.version)?;
+        out.serialize_field("name", self.name)?;
+        out.serialize_field("visibility", &self.visibility)?;
+        out.serialize_field("created", &self.created)?;
+        out.serialize_field("updated", &self.updated)?;
+        out.serialize_field("values", &self.values)?;
+        out.end()
+    }
 }
 
 struct ValuesOut<'a>(&'a BTreeMap<String, SecretString>);
@@ -46,8 +85,6 @@ impl Serialize for ValuesOut<'_> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct FileIn {
     version: u32,
     name: String,
@@ -55,6 +92,54 @@ struct FileIn {
     created: u64,
     updated: u64,
     values: ValuesIn,
+}
+
+/// [`FileIn`] as it is read: every field required, none twice, no other.
+#[derive(Default)]
+struct FileFields {
+    version: Option<u32>,
+    name: Option<String>,
+    visibility: Option<VisibilityRepr>,
+    created: Option<u64>,
+    updated: Option<u64>,
+    values: Option<ValuesIn>,
+}
+
+const FILE_FIELDS: &[&str] = &[
+    "version",
+    "name",
+    "visibility",
+    "created",
+    "updated",
+    "values",
+];
+
+impl<'de> json::Object<'de> for FileFields {
+    type Output = FileIn;
+    const EXPECTING: &'static str = "a secret file object";
+
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "version" => json::read(&mut self.version, "version", map),
+            "name" => json::read(&mut self.name, "name", map),
+            "visibility" => json::read(&mut self.visibility, "visibility", map),
+            "created" => json::read(&mut self.created, "created", map),
+            "updated" => json::read(&mut self.updated, "updated", map),
+            "values" => json::read(&mut self.values, "values", map),
+            other => json::unknown(other, FILE_FIELDS),
+        }
+    }
+
+    fn finish<E: de::Error>(self) -> Result<FileIn, E> {
+        Ok(FileIn {
+            version: json::required(self.version, "version")?,
+            name: json::required(self.name, "name")?,
+            visibility: json::required(self.visibility, "visibility")?,
+            created: json::required(self.created, "created")?,
+            updated: json::required(self.updated, "updated")?,
+            values: json::required(self.values, "values")?,
+        })
+    }
 }
 
 /// Values decoded straight into [`SecretString`]s.
@@ -152,15 +237,18 @@ pub(super) fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Secret, St
         path: path.to_path_buf(),
         detail,
     };
-    let file: FileIn = serde_json::from_slice(bytes).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON",
-            serde_json::error::Category::Syntax => "invalid JSON",
-            serde_json::error::Category::Data => "unexpected JSON structure",
-            serde_json::error::Category::Io => "unreadable",
-        };
-        corrupt(format!("{what} at line {} column {}", e.line(), e.column()))
-    })?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let file = json::object::<FileFields, _>(&mut de)
+        .and_then(|file| de.end().map(|()| file))
+        .map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "truncated JSON",
+                serde_json::error::Category::Syntax => "invalid JSON",
+                serde_json::error::Category::Data => "unexpected JSON structure",
+                serde_json::error::Category::Io => "unreadable",
+            };
+            corrupt(format!("{what} at line {} column {}", e.line(), e.column()))
+        })?;
     if file.version != VERSION {
         return Err(corrupt(format!(
             "unsupported format version {} (expected {VERSION})",

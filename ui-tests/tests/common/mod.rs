@@ -30,7 +30,7 @@ impl Probe {
             .prefix("llmcfg-probe-")
             .tempdir()
             .unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let runtime = workspace().join("runtime");
+        let runtime = workspace().join("llmcfg");
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
 [dependencies]\nllmcfg = {{ path = {runtime:?} }}\n\n[workspace]\n"
