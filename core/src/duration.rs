@@ -8,22 +8,39 @@ pub const ACCEPTED_FORMS: &str = "a number and a unit, such as `\"250ms\"`, `\"2
 (units `ms`, `s`, `m`, `h`, `d`; also `us`, `ns` and long names such as `seconds`)";
 
 /// Why a duration string was refused.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DurationError {
     /// Nothing but whitespace.
-    #[error("the duration is empty")]
     Empty,
     /// Parsed, and zero: a zero timeout would fail every call at once.
-    #[error("the duration is zero")]
     Zero,
     /// Not `<number><unit>…`.
-    #[error("not a duration")]
     Invalid {
         /// What the duration parser refused.
-        #[source]
         source: humantime::DurationError,
     },
+}
+
+// The error impls of this crate are written by hand rather than derived with thiserror: an
+// application using llmcfg then builds no syn at all (issue 12).
+impl std::fmt::Display for DurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DurationError::Empty => "the duration is empty",
+            DurationError::Zero => "the duration is zero",
+            DurationError::Invalid { .. } => "not a duration",
+        })
+    }
+}
+
+impl std::error::Error for DurationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DurationError::Invalid { source } => Some(source),
+            DurationError::Empty | DurationError::Zero => None,
+        }
+    }
 }
 
 /// Parses a positive duration written as `"30s"`, `"250ms"`, `"2m"`, `"1h 30m"`.

@@ -14,21 +14,45 @@ use crate::{Code, Diagnostic, Report, SourceFile};
 pub const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a config file's bytes could not be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FileError {
     /// A directory.
-    #[error("a directory, not a config file")]
     Directory,
     /// A FIFO, socket or device.
-    #[error("not a regular file (a FIFO, socket or device)")]
     NotRegular,
     /// Over [`MAX_CONFIG_BYTES`].
-    #[error("larger than {MAX_CONFIG_BYTES} bytes (16 MiB)")]
     TooLarge,
     /// What the OS said (not found, no permission, …).
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Directory => f.write_str("a directory, not a config file"),
+            FileError::NotRegular => f.write_str("not a regular file (a FIFO, socket or device)"),
+            FileError::TooLarge => write!(f, "larger than {MAX_CONFIG_BYTES} bytes (16 MiB)"),
+            FileError::Io(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the OS error stands in for this one, with its own source.
+            FileError::Io(e) => e.source(),
+            FileError::Directory | FileError::NotRegular | FileError::TooLarge => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for FileError {
+    fn from(e: std::io::Error) -> Self {
+        FileError::Io(e)
+    }
 }
 
 impl FileError {

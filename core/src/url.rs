@@ -39,23 +39,34 @@ pub enum Host {
 }
 
 /// Why a string is not an absolute URL with a readable host.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlError {
-    #[error("no scheme: a relative URL, or none at all")]
     NoScheme,
-    #[error("the host is empty")]
     EmptyHost,
-    #[error("the host contains {0:?}")]
     ForbiddenHostChar(char),
-    #[error("the host is percent-encoded")]
     PercentEncodedHost,
-    #[error("the host ends in a number but is not an IPv4 address")]
     InvalidIpv4,
-    #[error("the host is not a valid IPv6 address")]
     InvalidIpv6,
-    #[error("the port is not a number from 0 to 65535")]
     InvalidPort,
 }
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl std::fmt::Display for UrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            UrlError::NoScheme => "no scheme: a relative URL, or none at all",
+            UrlError::EmptyHost => "the host is empty",
+            UrlError::ForbiddenHostChar(c) => return write!(f, "the host contains {c:?}"),
+            UrlError::PercentEncodedHost => "the host is percent-encoded",
+            UrlError::InvalidIpv4 => "the host ends in a number but is not an IPv4 address",
+            UrlError::InvalidIpv6 => "the host is not a valid IPv6 address",
+            UrlError::InvalidPort => "the port is not a number from 0 to 65535",
+        };
+        f.write_str(text)
+    }
+}
+
+impl std::error::Error for UrlError {}
 
 /// Schemes the standard treats specially (their authority and host rules differ).
 const SPECIAL: &[&str] = &["http", "https", "ws", "wss", "ftp", "file"];

@@ -263,33 +263,19 @@ impl fmt::Display for Filtered {
 }
 
 /// Why a model or backend could not be resolved.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResolveError {
     /// No model was requested and no default is configured.
-    #[error(
-        "no model requested and no default set ({aliases} aliases configured): pass an alias or \
-         `provider/model`, run `export LLMCFG_DEFAULT_MODEL=ALIAS`, set `default_alias = \"ALIAS\"` \
-         under [llm], or run `cargo llmcfg model default ALIAS`"
-    )]
     NoModel {
         /// How many aliases are visible.
         aliases: usize,
     },
     /// `LLMCFG_DEFAULT_MODEL` is set but empty or blank.
-    #[error(
-        "LLMCFG_DEFAULT_MODEL is set but blank: run `export LLMCFG_DEFAULT_MODEL=ALIAS` (or \
-         `provider/model`), or `unset LLMCFG_DEFAULT_MODEL`"
-    )]
     BlankDefaultModel,
     /// `LLMCFG_DEFAULT_MODEL` is set but not valid UTF-8.
-    #[error("LLMCFG_DEFAULT_MODEL is not valid UTF-8: set it to an alias or `provider/model`")]
     DefaultModelNotUnicode,
     /// The requested string is neither an alias nor `provider/model`.
-    #[error(
-        "`{model}` is not an alias and has no provider prefix: write `provider/{model}` (for \
-         example `openai/{model}`) or use an alias ({})", alias_list(.known)
-    )]
     MissingProvider {
         /// What was requested.
         model: String,
@@ -297,16 +283,11 @@ pub enum ResolveError {
         known: Vec<String>,
     },
     /// The requested model is empty or blank.
-    #[error(
-        "the requested model is empty: pass an alias ({}) or `provider/model`, or pass none \
-         to use the default", alias_list(.known)
-    )]
     BlankModel {
         /// The visible alias names, sorted.
         known: Vec<String>,
     },
     /// The requested `provider/model` has an empty model part.
-    #[error("`{model}` has an empty model part: write `{provider}/MODEL`")]
     EmptyModel {
         /// What was requested.
         model: String,
@@ -314,10 +295,6 @@ pub enum ResolveError {
         provider: String,
     },
     /// The provider is neither built in nor served by a configured backend.
-    #[error(
-        "unknown provider `{provider}` in `{model}`: use one of {}, or add a backend with \
-         `model = \"{model}\"`", .known.join(", ")
-    )]
     UnknownProvider {
         /// The provider part.
         provider: String,
@@ -327,7 +304,6 @@ pub enum ResolveError {
         known: Vec<&'static str>,
     },
     /// Every candidate backend was filtered out.
-    #[error("no backend can serve `{model}`{}:{}", alias_suffix(.alias), list(.filtered))]
     NoBackend {
         /// The `provider/model` string.
         model: String,
@@ -337,8 +313,73 @@ pub enum ResolveError {
         filtered: Vec<Filtered>,
     },
     /// `LLMCFG_MODEL_REGISTRY` is invalid.
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
+    Registry(RegistryError),
+}
+
+// The error impls of this crate are written by hand rather than derived with thiserror: an
+// application using llmcfg then builds no syn at all (issue 12).
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::NoModel { aliases } => write!(
+                f,
+                "no model requested and no default set ({aliases} aliases configured): pass an alias or \
+                 `provider/model`, run `export LLMCFG_DEFAULT_MODEL=ALIAS`, set `default_alias = \"ALIAS\"` \
+                 under [llm], or run `cargo llmcfg model default ALIAS`"
+            ),
+            ResolveError::BlankDefaultModel => f.write_str(
+                "LLMCFG_DEFAULT_MODEL is set but blank: run `export LLMCFG_DEFAULT_MODEL=ALIAS` (or \
+                 `provider/model`), or `unset LLMCFG_DEFAULT_MODEL`",
+            ),
+            ResolveError::DefaultModelNotUnicode => f.write_str(
+                "LLMCFG_DEFAULT_MODEL is not valid UTF-8: set it to an alias or `provider/model`",
+            ),
+            ResolveError::MissingProvider { model, known } => write!(
+                f,
+                "`{model}` is not an alias and has no provider prefix: write `provider/{model}` (for \
+                 example `openai/{model}`) or use an alias ({})",
+                alias_list(known)
+            ),
+            ResolveError::BlankModel { known } => write!(
+                f,
+                "the requested model is empty: pass an alias ({}) or `provider/model`, or pass none \
+                 to use the default",
+                alias_list(known)
+            ),
+            ResolveError::EmptyModel { model, provider } => {
+                write!(f, "`{model}` has an empty model part: write `{provider}/MODEL`")
+            }
+            ResolveError::UnknownProvider { provider, model, known } => write!(
+                f,
+                "unknown provider `{provider}` in `{model}`: use one of {}, or add a backend with \
+                 `model = \"{model}\"`",
+                known.join(", ")
+            ),
+            ResolveError::NoBackend { model, alias, filtered } => write!(
+                f,
+                "no backend can serve `{model}`{}:{}",
+                alias_suffix(alias),
+                list(filtered)
+            ),
+            ResolveError::Registry(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the registry's error stands in for this one.
+            ResolveError::Registry(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<RegistryError> for ResolveError {
+    fn from(e: RegistryError) -> Self {
+        ResolveError::Registry(e)
+    }
 }
 
 fn alias_list(names: &[String]) -> String {
@@ -402,24 +443,15 @@ macro_rules! debug_is_display {
 debug_is_display!(ResolveError, RegistryError, SecretError, SecretSourceError);
 
 /// `LLMCFG_MODEL_REGISTRY` could not be read.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegistryError {
     /// The value is not a registry.
-    #[error(
-        "LLMCFG_MODEL_REGISTRY is invalid ({detail}): expected \
-         {{\"aliases\":{{\"NAME\":{{\"model\":\"provider/model\",\"secret\":\"SECRET\",\"backend\":\"BACKEND\"}}}},\"default\":\"NAME\"}}; \
-         fix or `unset LLMCFG_MODEL_REGISTRY`"
-    )]
     Invalid {
         /// What is wrong: a class and a position, or the alias concerned; never a value.
         detail: String,
     },
     /// The value is larger than any registry.
-    #[error(
-        "LLMCFG_MODEL_REGISTRY is {len} bytes, more than the {max} accepted: send fewer \
-         aliases or `unset LLMCFG_MODEL_REGISTRY`"
-    )]
     TooLarge {
         /// Its size in bytes.
         len: usize,
@@ -428,29 +460,41 @@ pub enum RegistryError {
     },
 }
 
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistryError::Invalid { detail } => write!(
+                f,
+                "LLMCFG_MODEL_REGISTRY is invalid ({detail}): expected \
+                 {{\"aliases\":{{\"NAME\":{{\"model\":\"provider/model\",\"secret\":\"SECRET\",\"backend\":\"BACKEND\"}}}},\"default\":\"NAME\"}}; \
+                 fix or `unset LLMCFG_MODEL_REGISTRY`"
+            ),
+            RegistryError::TooLarge { len, max } => write!(
+                f,
+                "LLMCFG_MODEL_REGISTRY is {len} bytes, more than the {max} accepted: send fewer \
+                 aliases or `unset LLMCFG_MODEL_REGISTRY`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RegistryError {}
+
 /// A secret could not be read by `get_secret` / `secret_environment`.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretError {
     /// The name cannot be a secret name.
-    #[error(
-        "`{name}` is not a valid secret name: use 1-128 characters of [A-Za-z0-9_.-], not starting with `.`"
-    )]
     InvalidName {
         /// The name.
         name: String,
     },
     /// No such secret.
-    #[error("secret `{name}` does not exist: run `cargo llmcfg secrets set {name} --KEY=…`")]
     NotFound {
         /// The name.
         name: String,
     },
     /// A key of the secret cannot be an env var name.
-    #[error(
-        "secret `{name}` has key `{key}`, which is not an env var name: run \
-         `cargo llmcfg secrets set {name} --KEY=…` with a [A-Za-z_][A-Za-z0-9_]* key"
-    )]
     InvalidKey {
         /// The secret.
         name: String,
@@ -458,7 +502,6 @@ pub enum SecretError {
         key: String,
     },
     /// The store failed.
-    #[error("secret `{name}` cannot be read: {error}")]
     Store {
         /// The secret.
         name: String,
@@ -467,12 +510,50 @@ pub enum SecretError {
     },
 }
 
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretError::InvalidName { name } => write!(
+                f,
+                "`{name}` is not a valid secret name: use 1-128 characters of [A-Za-z0-9_.-], not starting with `.`"
+            ),
+            SecretError::NotFound { name } => write!(
+                f,
+                "secret `{name}` does not exist: run `cargo llmcfg secrets set {name} --KEY=…`"
+            ),
+            SecretError::InvalidKey { name, key } => write!(
+                f,
+                "secret `{name}` has key `{key}`, which is not an env var name: run \
+                 `cargo llmcfg secrets set {name} --KEY=…` with a [A-Za-z_][A-Za-z0-9_]* key"
+            ),
+            SecretError::Store { name, error } => {
+                write!(f, "secret `{name}` cannot be read: {error}")
+            }
+        }
+    }
+}
+
+// `Store`'s error is part of the message, not a `source()`: a cause is not shown twice.
+impl std::error::Error for SecretError {}
+
 /// Why a [`SecretSource`](crate::SecretSource) could not read a secret: the source's own typed error (a
 /// `StoreError` of [`crate::store`] for `StoreSecrets`), kept as the `source()` and reachable
 /// with [`SecretSourceError::downcast_ref`]. Like every error here it never carries a value.
-#[derive(Clone, thiserror::Error)]
-#[error(transparent)]
+#[derive(Clone)]
 pub struct SecretSourceError(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+/// Transparent: the source's error stands in for this one.
+impl fmt::Display for SecretSourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for SecretSourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
 
 impl SecretSourceError {
     /// Wraps a source's error.
@@ -504,13 +585,35 @@ impl Eq for SecretSourceError {}
 mod tests {
     use super::*;
 
-    #[derive(Debug, thiserror::Error)]
-    #[error("the store is locked")]
-    struct Locked(#[source] std::io::Error);
+    #[derive(Debug)]
+    struct Locked(std::io::Error);
 
-    #[derive(Debug, thiserror::Error)]
-    #[error("the store failed: {0}")]
-    struct Failed(#[source] std::io::Error);
+    impl fmt::Display for Locked {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the store is locked")
+        }
+    }
+
+    impl std::error::Error for Locked {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[derive(Debug)]
+    struct Failed(std::io::Error);
+
+    impl fmt::Display for Failed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "the store failed: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Failed {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
 
     fn busy() -> std::io::Error {
         std::io::Error::other("resource busy")

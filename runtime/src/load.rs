@@ -14,20 +14,16 @@ use crate::config::{Alias, Backend, Config, Credential};
 
 /// Why a config could not be loaded. `{:?}` prints the same text as `{}` (the rendered
 /// report), so `main() -> Result<(), Box<dyn Error>>` shows a readable failure.
-#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
     /// The file is not a regular file, is over 16 MiB, or could not be read.
-    #[error("cannot read llm config {path}: {source}")]
     File {
         /// The file.
         path: PathBuf,
         /// Why.
-        #[source]
         source: llmcfg_core::file::FileError,
     },
     /// The config has errors. The message is the rendered report of every error.
-    #[error("{name}: the llm config has {count} error(s)\n\n{rendered}")]
     Invalid {
         /// The file's name as shown in the report.
         name: String,
@@ -38,6 +34,35 @@ pub enum LoadError {
         /// The full report, for callers that want the structured diagnostics.
         report: Box<Report>,
     },
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::File { path, source } => {
+                write!(f, "cannot read llm config {}: {source}", path.display())
+            }
+            LoadError::Invalid {
+                name,
+                count,
+                rendered,
+                ..
+            } => write!(
+                f,
+                "{name}: the llm config has {count} error(s)\n\n{rendered}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::File { source, .. } => Some(source),
+            LoadError::Invalid { .. } => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for LoadError {

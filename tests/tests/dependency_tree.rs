@@ -96,3 +96,19 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde_derive() {
         assert!(facade.iter().any(|c| c == joined), "{facade:?}");
     }
 }
+
+/// Issue 12: nothing in an application's build of llmcfg, the proc macro and what it runs
+/// included, needs syn (the error types implement `Display` and `Error` by hand). syn and a
+/// derive are the longest chain of a cold build; an application that derives for itself pays
+/// for them once, not for llmcfg.
+#[test]
+fn an_application_s_build_of_llmcfg_compiles_no_syn() {
+    let facade = normal_tree("llmcfg");
+    assert!(facade.iter().any(|c| c == "llmcfg-macros"), "{facade:?}");
+    for derive in ["syn", "thiserror", "thiserror-impl", "serde_derive"] {
+        assert!(
+            !facade.iter().any(|c| c == derive),
+            "`{derive}` is in the build of `llmcfg`: {facade:?}"
+        );
+    }
+}

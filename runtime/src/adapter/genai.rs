@@ -48,6 +48,7 @@
 //! # }
 //! ```
 
+use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -167,15 +168,45 @@ impl Stream for Events {
 
 /// The error of an attempt through genai: the target is not one genai can call, or the call
 /// failed. `?` turns either into it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The target is not one genai can call.
-    #[error(transparent)]
-    Adapter(#[from] AdapterError),
+    Adapter(AdapterError),
     /// genai's own error.
-    #[error(transparent)]
-    Genai(#[from] genai::Error),
+    Genai(genai::Error),
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12). Both variants
+// are transparent: the inner error's message and source.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Adapter(e) => fmt::Display::fmt(e, f),
+            Error::Genai(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Adapter(e) => std::error::Error::source(e),
+            Error::Genai(e) => std::error::Error::source(e),
+        }
+    }
+}
+
+impl From<AdapterError> for Error {
+    fn from(error: AdapterError) -> Self {
+        Error::Adapter(error)
+    }
+}
+
+impl From<genai::Error> for Error {
+    fn from(error: genai::Error) -> Self {
+        Error::Genai(error)
+    }
 }
 
 impl Classify for Error {

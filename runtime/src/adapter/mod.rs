@@ -111,14 +111,10 @@ pub const fn route(kind: BackendKind, op: Op) -> Option<Route> {
 }
 
 /// Why a request could not be built for a destination.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AdapterError {
     /// The backend's kind has no HTTP route for the op.
-    #[error(
-        "backend `{backend}` ({kind}) has no HTTP route for op `{op}`; list the op only on \
-         backends whose kind serves it (see `llmcfg::adapter`), or request another op"
-    )]
     NoRoute {
         /// The backend.
         backend: String,
@@ -128,10 +124,6 @@ pub enum AdapterError {
         op: Op,
     },
     /// The backend's kind does not stream server-sent events (Ollama streams NDJSON).
-    #[error(
-        "backend `{backend}` ({kind}) does not stream server-sent events; call it without \
-         streaming, or stream from an `openai_chat_completion` or `anthropic_messages` backend"
-    )]
     NoEventStream {
         /// The backend.
         backend: String,
@@ -140,9 +132,6 @@ pub enum AdapterError {
     },
     /// A static header of the backend is not a valid HTTP header (a config built in code; the
     /// file's are checked by `invalid-header`).
-    #[error(
-        "backend `{backend}`'s header `{header}` is not a valid HTTP header; fix it in `headers`"
-    )]
     BadHeader {
         /// The backend.
         backend: String,
@@ -150,9 +139,6 @@ pub enum AdapterError {
         header: String,
     },
     /// The client cannot send the backend's `auth_header` or `headers`.
-    #[error(
-        "backend `{backend}` sets `auth_header` or `headers`, which the {client} adapter cannot          send; call it through the reqwest or async-openai adapter"
-    )]
     HeadersUnsupported {
         /// The backend.
         backend: String,
@@ -160,10 +146,6 @@ pub enum AdapterError {
         client: &'static str,
     },
     /// The client speaks another protocol than the backend's kind.
-    #[error(
-        "backend `{backend}` is `{kind}`, which {client} does not speak; request an op or alias \
-         served by a backend of kind {speaks}"
-    )]
     WrongKind {
         /// The backend.
         backend: String,
@@ -175,21 +157,63 @@ pub enum AdapterError {
         speaks: &'static str,
     },
     /// The request body is not a JSON object, so it has no `model` field to set.
-    #[error("the request body must be a JSON object (`{{\"messages\": …}}`), not {found}")]
     BodyNotObject {
         /// What it was (`an array`, `a string`, …).
         found: &'static str,
     },
     /// The key cannot go in an HTTP header (a control character, say). The key is not shown.
-    #[error(
-        "the key of backend `{backend}` cannot be sent in an HTTP header (it holds a character \
-         headers forbid, such as a newline); store the key without it"
-    )]
     KeyNotAHeader {
         /// The backend.
         backend: String,
     },
 }
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl std::fmt::Display for AdapterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdapterError::NoRoute { backend, kind, op } => write!(
+                f,
+                "backend `{backend}` ({kind}) has no HTTP route for op `{op}`; list the op only on \
+                 backends whose kind serves it (see `llmcfg::adapter`), or request another op"
+            ),
+            AdapterError::NoEventStream { backend, kind } => write!(
+                f,
+                "backend `{backend}` ({kind}) does not stream server-sent events; call it without \
+                 streaming, or stream from an `openai_chat_completion` or `anthropic_messages` backend"
+            ),
+            AdapterError::BadHeader { backend, header } => write!(
+                f,
+                "backend `{backend}`'s header `{header}` is not a valid HTTP header; fix it in `headers`"
+            ),
+            AdapterError::HeadersUnsupported { backend, client } => write!(
+                f,
+                "backend `{backend}` sets `auth_header` or `headers`, which the {client} adapter cannot send; call it through the reqwest or async-openai adapter"
+            ),
+            AdapterError::WrongKind {
+                backend,
+                kind,
+                client,
+                speaks,
+            } => write!(
+                f,
+                "backend `{backend}` is `{kind}`, which {client} does not speak; request an op or alias \
+                 served by a backend of kind {speaks}"
+            ),
+            AdapterError::BodyNotObject { found } => write!(
+                f,
+                "the request body must be a JSON object (`{{\"messages\": …}}`), not {found}"
+            ),
+            AdapterError::KeyNotAHeader { backend } => write!(
+                f,
+                "the key of backend `{backend}` cannot be sent in an HTTP header (it holds a character \
+                 headers forbid, such as a newline); store the key without it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AdapterError {}
 
 /// A destination the request cannot be built for says nothing about the backend's health: the
 /// executor fails over (`KeyNotAHeader` counts as a refused key).

@@ -24,6 +24,8 @@
 //! # }
 //! ```
 
+use std::fmt;
+
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Client, RequestBuilder};
 
@@ -129,21 +131,53 @@ pub(crate) fn authorized(
 }
 
 /// The error of an attempt made through this module.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be built for the destination.
-    #[error(transparent)]
-    Adapter(#[from] AdapterError),
+    Adapter(AdapterError),
     /// The request failed, or the backend answered with a failure status.
-    #[error(transparent)]
-    Http(#[from] HttpError),
+    Http(HttpError),
     /// The answer was not JSON.
-    #[error("the backend's answer is not JSON")]
-    Json(#[source] serde_json::Error),
+    Json(serde_json::Error),
     /// A server-sent event could not be read, or was not JSON.
-    #[error("the backend's event stream broke")]
-    Sse(#[source] super::sse::SseError),
+    Sse(super::sse::SseError),
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12). `Adapter` and
+// `Http` are transparent: the inner error's message and source.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Adapter(e) => fmt::Display::fmt(e, f),
+            Error::Http(e) => fmt::Display::fmt(e, f),
+            Error::Json(_) => f.write_str("the backend's answer is not JSON"),
+            Error::Sse(_) => f.write_str("the backend's event stream broke"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Adapter(e) => std::error::Error::source(e),
+            Error::Http(e) => std::error::Error::source(e),
+            Error::Json(e) => Some(e),
+            Error::Sse(e) => Some(e),
+        }
+    }
+}
+
+impl From<AdapterError> for Error {
+    fn from(error: AdapterError) -> Self {
+        Error::Adapter(error)
+    }
+}
+
+impl From<HttpError> for Error {
+    fn from(error: HttpError) -> Self {
+        Error::Http(error)
+    }
 }
 
 impl From<HttpStatus> for Error {

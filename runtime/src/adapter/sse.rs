@@ -267,30 +267,47 @@ where
 }
 
 /// Why a stream's events could not be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SseError {
     /// The connection failed while streaming.
-    #[error("reading the event stream failed")]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     /// The bytes are not UTF-8 server-sent events.
-    #[error("the answer is not a server-sent event stream")]
     Malformed,
     /// An event's data is not JSON.
-    #[error("event `{event}` does not hold JSON")]
     Json {
         /// The event's name.
         event: String,
         /// The parse error.
-        #[source]
         source: serde_json::Error,
     },
     /// The backend sent an error event (`overloaded_error`, `rate_limit_error`, …).
-    #[error("the backend sent an error event: {kind}")]
     Api {
         /// The error's `type`.
         kind: String,
     },
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl fmt::Display for SseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SseError::Transport(_) => f.write_str("reading the event stream failed"),
+            SseError::Malformed => f.write_str("the answer is not a server-sent event stream"),
+            SseError::Json { event, .. } => write!(f, "event `{event}` does not hold JSON"),
+            SseError::Api { kind } => write!(f, "the backend sent an error event: {kind}"),
+        }
+    }
+}
+
+impl std::error::Error for SseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SseError::Transport(e) => Some(e),
+            SseError::Json { source, .. } => Some(source),
+            SseError::Malformed | SseError::Api { .. } => None,
+        }
+    }
 }
 
 impl From<EventStreamError<reqwest::Error>> for SseError {

@@ -178,14 +178,22 @@ impl Classify for std::io::Error {
 
 /// A non-success HTTP response: its status and `Retry-After`. The error an attempt returns
 /// when the backend answered with a failure status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("HTTP {status}")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpStatus {
     /// The status code.
     pub status: u16,
     /// The `Retry-After` header as a wait.
     pub retry_after: Option<Duration>,
 }
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl fmt::Display for HttpStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)
+    }
+}
+
+impl std::error::Error for HttpStatus {}
 
 impl HttpStatus {
     /// A status with its `Retry-After` header value, if any (seconds or an HTTP date).

@@ -1,5 +1,7 @@
 //! Classification of `reqwest`'s errors and responses (feature `reqwest`).
 
+use std::fmt;
+
 use super::classify::{Classify, Failure, FailureClass, HttpStatus};
 
 impl Classify for reqwest::Error {
@@ -38,15 +40,45 @@ fn refused(error: &reqwest::Error) -> bool {
 
 /// The error of an attempt made with `reqwest`: the request failed, or the backend answered
 /// with a failure status.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum HttpError {
     /// A failure status, with its `Retry-After`.
-    #[error(transparent)]
-    Status(#[from] HttpStatus),
+    Status(HttpStatus),
     /// The request could not be sent or its response read.
-    #[error(transparent)]
-    Request(#[from] reqwest::Error),
+    Request(reqwest::Error),
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12). Both variants
+// are transparent: the inner error's message and source.
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HttpError::Status(e) => fmt::Display::fmt(e, f),
+            HttpError::Request(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HttpError::Status(e) => std::error::Error::source(e),
+            HttpError::Request(e) => std::error::Error::source(e),
+        }
+    }
+}
+
+impl From<HttpStatus> for HttpError {
+    fn from(status: HttpStatus) -> Self {
+        HttpError::Status(status)
+    }
+}
+
+impl From<reqwest::Error> for HttpError {
+    fn from(error: reqwest::Error) -> Self {
+        HttpError::Request(error)
+    }
 }
 
 impl HttpError {

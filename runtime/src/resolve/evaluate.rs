@@ -37,7 +37,7 @@ pub(super) struct Evaluation<'a> {
 }
 
 impl<'c> Resolver<'c> {
-    /// The dispatch: the target of `request` and its candidates. Inlined into `resolve`, so the
+    /// The dispatch: the target of `request` and its candidates. Inlined into `resolve_request`, so the
     /// plan is built in place rather than copied out of a `Result`.
     #[inline]
     pub(super) fn plan<'a>(&'a self, request: &Request<'a>) -> Result<Plan<'a>, ResolveError> {

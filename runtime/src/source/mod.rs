@@ -59,6 +59,7 @@ mod file;
 mod file_cache;
 mod keyring;
 
+use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -76,17 +77,15 @@ pub use keyring::{keyring_core, read_keyring_in};
 
 /// Why a file or command could not give a key. Never carries the key, the command's stdout or
 /// its arguments.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SourceError {
     /// The key file does not exist.
-    #[error("key file {path} does not exist")]
     FileMissing {
         /// The file.
         path: PathBuf,
     },
     /// The key file exists but cannot be read.
-    #[error("key file {path} cannot be read: {reason}")]
     FileUnreadable {
         /// The file.
         path: PathBuf,
@@ -94,34 +93,26 @@ pub enum SourceError {
         reason: String,
     },
     /// The key file is a FIFO, a device, a socket: not a regular file.
-    #[error("key file {path} is not a regular file (a FIFO, device or socket is not read)")]
     FileNotRegular {
         /// The file.
         path: PathBuf,
     },
     /// The key file is empty (or holds only a newline).
-    #[error("key file {path} is empty")]
     FileEmpty {
         /// The file.
         path: PathBuf,
     },
     /// The key file is not UTF-8 text.
-    #[error("key file {path} is not UTF-8 text")]
     FileNotUtf8 {
         /// The file.
         path: PathBuf,
     },
     /// The key file holds more than one line, or a control character.
-    #[error(
-        "key file {path} holds more than the key (several lines or a control character): a key \
-         file holds only the key, optionally followed by one newline"
-    )]
     FileNotAKey {
         /// The file.
         path: PathBuf,
     },
     /// The key file is larger than any key.
-    #[error("key file {path} is larger than {max} bytes")]
     FileTooLarge {
         /// The file.
         path: PathBuf,
@@ -129,10 +120,8 @@ pub enum SourceError {
         max: u64,
     },
     /// A `kind = "command"` credential with an empty `command` list.
-    #[error("the key command is empty")]
     CommandEmpty,
     /// The command could not be started (not installed, not executable, …).
-    #[error("key command `{program}` could not be started: {reason}")]
     CommandSpawn {
         /// argv\[0\].
         program: String,
@@ -140,7 +129,6 @@ pub enum SourceError {
         reason: String,
     },
     /// The command exited unsuccessfully.
-    #[error("key command `{program}` failed ({status}){}", stderr_suffix(.stderr))]
     CommandFailed {
         /// argv\[0\].
         program: String,
@@ -150,7 +138,6 @@ pub enum SourceError {
         stderr: String,
     },
     /// The command ran longer than the timeout and was killed.
-    #[error("key command `{program}` timed out after {}s and was killed{}", .timeout.as_secs_f64(), stderr_suffix(.stderr))]
     CommandTimedOut {
         /// argv\[0\].
         program: String,
@@ -160,16 +147,11 @@ pub enum SourceError {
         stderr: String,
     },
     /// The command exited but something it started in the background kept its stdout open.
-    #[error(
-        "key command `{program}` exited but a background process it started kept its output \
-         open; it was killed: make the command exit only when it is done"
-    )]
     CommandBackground {
         /// argv\[0\].
         program: String,
     },
     /// The command printed more than any key.
-    #[error("key command `{program}` printed more than {max} bytes; it was stopped")]
     CommandOutputTooLarge {
         /// argv\[0\].
         program: String,
@@ -177,7 +159,6 @@ pub enum SourceError {
         max: u64,
     },
     /// The command succeeded but printed nothing (after trimming).
-    #[error("key command `{program}` printed no key{}", stderr_suffix(.stderr))]
     CommandEmptyOutput {
         /// argv\[0\].
         program: String,
@@ -185,25 +166,16 @@ pub enum SourceError {
         stderr: String,
     },
     /// The command's output is not UTF-8 text.
-    #[error("key command `{program}` printed something that is not UTF-8 text")]
     CommandNotUtf8 {
         /// argv\[0\].
         program: String,
     },
     /// The first line of the command's output holds a control character.
-    #[error(
-        "key command `{program}` printed a first line holding a control character, which no key \
-         holds"
-    )]
     CommandNotAKey {
         /// argv\[0\].
         program: String,
     },
     /// An `output = "json"` command printed something other than the documented object.
-    #[error(
-        "key command `{program}` printed {problem}: with `output = \"json\"` it prints \
-         {{\"api_key\": \"…\", \"expires_at\": \"<RFC 3339>\"}} (`expires_at` optional)"
-    )]
     CommandBadJson {
         /// argv\[0\].
         program: String,
@@ -211,10 +183,6 @@ pub enum SourceError {
         problem: JsonProblem,
     },
     /// An `output = "json"` command printed a key whose `expires_at` has passed.
-    #[error(
-        "key command `{program}` printed a key that expired at {}: make it print a current one",
-        rfc3339(.expired_at)
-    )]
     CommandKeyExpired {
         /// argv\[0\].
         program: String,
@@ -222,7 +190,6 @@ pub enum SourceError {
         expired_at: SystemTime,
     },
     /// An OS keyring entry (`kind = "keyring"`) could not give a key.
-    #[error("OS keyring entry service `{service}` account `{account}`: {problem}")]
     Keyring {
         /// The entry's service.
         service: String,
@@ -233,7 +200,6 @@ pub enum SourceError {
         problem: Box<KeyringProblem>,
     },
     /// Reading the command's output failed.
-    #[error("key command `{program}`: cannot read its output: {reason}")]
     CommandIo {
         /// argv\[0\].
         program: String,
@@ -241,6 +207,137 @@ pub enum SourceError {
         reason: String,
     },
 }
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::FileMissing { path } => {
+                write!(f, "key file {} does not exist", path.display())
+            }
+            SourceError::FileUnreadable { path, reason } => {
+                write!(f, "key file {} cannot be read: {reason}", path.display())
+            }
+            SourceError::FileNotRegular { path } => write!(
+                f,
+                "key file {} is not a regular file (a FIFO, device or socket is not read)",
+                path.display()
+            ),
+            SourceError::FileEmpty { path } => write!(f, "key file {} is empty", path.display()),
+            SourceError::FileNotUtf8 { path } => {
+                write!(f, "key file {} is not UTF-8 text", path.display())
+            }
+            SourceError::FileNotAKey { path } => write!(
+                f,
+                "key file {} holds more than the key (several lines or a control character): a key \
+                 file holds only the key, optionally followed by one newline",
+                path.display()
+            ),
+            SourceError::FileTooLarge { path, max } => {
+                write!(f, "key file {} is larger than {max} bytes", path.display())
+            }
+            SourceError::CommandEmpty => f.write_str("the key command is empty"),
+            SourceError::CommandSpawn { program, reason } => {
+                write!(f, "key command `{program}` could not be started: {reason}")
+            }
+            SourceError::CommandFailed { .. }
+            | SourceError::CommandTimedOut { .. }
+            | SourceError::CommandBackground { .. }
+            | SourceError::CommandOutputTooLarge { .. }
+            | SourceError::CommandEmptyOutput { .. }
+            | SourceError::CommandNotUtf8 { .. }
+            | SourceError::CommandNotAKey { .. }
+            | SourceError::CommandBadJson { .. }
+            | SourceError::CommandKeyExpired { .. } => self.fmt_command(f),
+            SourceError::Keyring {
+                service,
+                account,
+                problem,
+            } => write!(
+                f,
+                "OS keyring entry service `{service}` account `{account}`: {problem}"
+            ),
+            SourceError::CommandIo { program, reason } => {
+                write!(
+                    f,
+                    "key command `{program}`: cannot read its output: {reason}"
+                )
+            }
+        }
+    }
+}
+
+impl SourceError {
+    /// The message of a command that ran but gave no key (split from `fmt` to keep it short).
+    fn fmt_command(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::CommandFailed {
+                program,
+                status,
+                stderr,
+            } => write!(
+                f,
+                "key command `{program}` failed ({status}){}",
+                stderr_suffix(stderr)
+            ),
+            SourceError::CommandTimedOut {
+                program,
+                timeout,
+                stderr,
+            } => write!(
+                f,
+                "key command `{program}` timed out after {}s and was killed{}",
+                timeout.as_secs_f64(),
+                stderr_suffix(stderr)
+            ),
+            SourceError::CommandBackground { program } => write!(
+                f,
+                "key command `{program}` exited but a background process it started kept its output \
+                 open; it was killed: make the command exit only when it is done"
+            ),
+            SourceError::CommandOutputTooLarge { program, max } => {
+                write!(
+                    f,
+                    "key command `{program}` printed more than {max} bytes; it was stopped"
+                )
+            }
+            SourceError::CommandEmptyOutput { program, stderr } => {
+                write!(
+                    f,
+                    "key command `{program}` printed no key{}",
+                    stderr_suffix(stderr)
+                )
+            }
+            SourceError::CommandNotUtf8 { program } => {
+                write!(
+                    f,
+                    "key command `{program}` printed something that is not UTF-8 text"
+                )
+            }
+            SourceError::CommandNotAKey { program } => write!(
+                f,
+                "key command `{program}` printed a first line holding a control character, which no key \
+                 holds"
+            ),
+            SourceError::CommandBadJson { program, problem } => write!(
+                f,
+                "key command `{program}` printed {problem}: with `output = \"json\"` it prints \
+                 {{\"api_key\": \"…\", \"expires_at\": \"<RFC 3339>\"}} (`expires_at` optional)"
+            ),
+            SourceError::CommandKeyExpired {
+                program,
+                expired_at,
+            } => write!(
+                f,
+                "key command `{program}` printed a key that expired at {}: make it print a current one",
+                rfc3339(expired_at)
+            ),
+            _ => unreachable!("`fmt` writes the other variants"),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
 
 fn rfc3339(at: &SystemTime) -> humantime::Rfc3339Timestamp {
     humantime::format_rfc3339_seconds(*at)

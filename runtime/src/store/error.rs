@@ -7,61 +7,46 @@ use std::time::Duration;
 use super::SECRETS_DIR_VAR;
 
 /// Errors of the secret store. Never carries a secret value.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
     /// A secret name outside `[A-Za-z0-9_.-]{1,128}` or starting with `.`.
-    #[error(
-        "invalid secret name {name:?}: use 1 to 128 characters of A-Z a-z 0-9 _ . - \
-         (not starting with '.')"
-    )]
     InvalidName {
         /// The refused name.
         name: String,
     },
     /// A key that is not an environment-variable name.
-    #[error("invalid key {key:?}: keys are environment-variable names ([A-Za-z_][A-Za-z0-9_]*)")]
     InvalidKey {
         /// The refused key.
         key: String,
     },
     /// A key given with an empty value.
-    #[error("empty value for key {key}: a secret value cannot be empty")]
     EmptyValue {
         /// The key.
         key: String,
     },
     /// The same key given twice in one write.
-    #[error("key {key} is given more than once")]
     DuplicateKey {
         /// The key.
         key: String,
     },
     /// A write with no key/value pair.
-    #[error("no key/value pairs given for secret {name}")]
     NoValues {
         /// The secret's name.
         name: String,
     },
     /// No `LLMCFG_SECRETS_DIR` and no platform config directory (no home directory).
-    #[error(
-        "cannot locate the secret store: {SECRETS_DIR_VAR} is not set and there is no \
-         platform config directory (no home directory)"
-    )]
     NoStoreDir,
     /// An I/O operation failed.
-    #[error("cannot {action} {path}")]
     Io {
         /// What was being done (`"read"`, `"create directory"`, …).
         action: &'static str,
         /// The path involved.
         path: PathBuf,
         /// The underlying error.
-        #[source]
         source: std::io::Error,
     },
     /// A store directory or secret file others could have written, or owned by another user.
-    #[error("refusing {path}: {problem}; fix it with `{fix}`")]
     Insecure {
         /// The offending path.
         path: PathBuf,
@@ -71,13 +56,11 @@ pub enum StoreError {
         fix: String,
     },
     /// A secret path that is a symlink, directory or other non-regular file.
-    #[error("refusing {path}: not a regular file (symlinks are not followed inside the store)")]
     NotAFile {
         /// The offending path.
         path: PathBuf,
     },
     /// A secret file that does not parse or does not match its name.
-    #[error("secret file {path} is corrupt: {detail}")]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -85,16 +68,71 @@ pub enum StoreError {
         detail: String,
     },
     /// Another process held the store's write lock for the whole timeout.
-    #[error(
-        "the secret store is locked by another process ({path} held for {waited:?}); retry when \
-         it finishes, or find it with `fuser {path}`"
-    )]
     Locked {
         /// The lock file.
         path: PathBuf,
         /// How long this process waited.
         waited: Duration,
     },
+}
+
+// By hand rather than thiserror's derive: no syn in users' builds (issue 12).
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidName { name } => write!(
+                f,
+                "invalid secret name {name:?}: use 1 to 128 characters of A-Z a-z 0-9 _ . - \
+                 (not starting with '.')"
+            ),
+            Self::InvalidKey { key } => write!(
+                f,
+                "invalid key {key:?}: keys are environment-variable names ([A-Za-z_][A-Za-z0-9_]*)"
+            ),
+            Self::EmptyValue { key } => {
+                write!(
+                    f,
+                    "empty value for key {key}: a secret value cannot be empty"
+                )
+            }
+            Self::DuplicateKey { key } => write!(f, "key {key} is given more than once"),
+            Self::NoValues { name } => write!(f, "no key/value pairs given for secret {name}"),
+            Self::NoStoreDir => write!(
+                f,
+                "cannot locate the secret store: {SECRETS_DIR_VAR} is not set and there is no \
+                 platform config directory (no home directory)"
+            ),
+            Self::Io { action, path, .. } => write!(f, "cannot {action} {}", path.display()),
+            Self::Insecure { path, problem, fix } => write!(
+                f,
+                "refusing {}: {problem}; fix it with `{fix}`",
+                path.display()
+            ),
+            Self::NotAFile { path } => write!(
+                f,
+                "refusing {}: not a regular file (symlinks are not followed inside the store)",
+                path.display()
+            ),
+            Self::Corrupt { path, detail } => {
+                write!(f, "secret file {} is corrupt: {detail}", path.display())
+            }
+            Self::Locked { path, waited } => write!(
+                f,
+                "the secret store is locked by another process ({path} held for {waited:?}); retry when \
+                 it finishes, or find it with `fuser {path}`",
+                path = path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl StoreError {
