@@ -4,32 +4,33 @@
 //! unit-tested and benchmarked (`benches/expand.rs`) like the rest of the pipeline; the
 //! proc-macro crate parses its arguments, reads the file and calls [`items`].
 
+mod entries;
+mod module;
+mod tokens;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::SourceFile;
-use crate::lower::{self, CallLayer, Lowered, LoweredAlias, LoweredBackend};
+use crate::lower::{self, Lowered, LoweredAlias, LoweredBackend};
 use crate::model::{Credential, LlmConfig, Spanned};
 use crate::vocab::{self, CredentialKind};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use module::Module;
+use proc_macro2::TokenStream;
+use quote::quote;
+use tokens::W;
 
 /// Every generated item. Also used for a config with errors (best effort: every name that was
 /// read gets its constant, so user code sees the real error rather than unresolved names) and
 /// for bad arguments (an empty config).
 pub fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
     let g = Gen::new(config, source);
-    let credentials = g.credentials();
-    let backends = g.backends();
-    let aliases = g.aliases();
-    let env = g.env();
-    let config = g.config();
-    quote! {
-        #config
-        #aliases
-        #backends
-        #credentials
-        #env
-    }
+    let mut w = W::new();
+    g.config(&mut w);
+    g.aliases(&mut w);
+    g.backends(&mut w);
+    g.credentials(&mut w);
+    g.env(&mut w);
+    w.finish()
 }
 
 struct Gen<'a> {
@@ -72,13 +73,16 @@ impl<'a> Gen<'a> {
 
 /// Short private names for `::llmcfg::__private` items, imported where the data is written:
 /// a path per value would multiply the tokens a large config expands to (and the time to
-/// build, hand over and drop them). Lowercase, so no generated constant can clash.
+/// build, hand over and drop them). Lowercase or `__`-prefixed, so no generated constant can
+/// clash; the three public types keep their names (constants are upper case), which the docs
+/// of `ALL` and of each constant show.
 fn prelude() -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use ::llmcfg::__private::{
             Borrowed as __b, Some as __some, None as __none, alias as __alias,
             backend as __backend, credential as __credential, config as __config,
+            Alias, Backend, Credential,
             AliasParts as __AliasParts, BackendParts as __BackendParts,
             ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
             BackendKind as __BackendKind, CredentialKind as __CredentialKind,
@@ -90,95 +94,6 @@ fn prelude() -> TokenStream {
     }
 }
 
-/// `Some(Duration::new(…))` for a duration setting the layer sets.
-fn emit_duration(d: Option<std::time::Duration>) -> Option<TokenStream> {
-    d.map(|d| {
-        let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
-        quote!(__some(__Duration::new(#secs, #nanos)))
-    })
-}
-
-fn emit_count(n: Option<u32>) -> Option<TokenStream> {
-    n.map(|n| quote!(__some(#n)))
-}
-
-fn emit_classes(classes: Option<&Vec<crate::vocab::RetryClass>>) -> Option<TokenStream> {
-    classes.map(|classes| {
-        let classes = classes.iter().map(|c| format_ident!("{}", c.ident()));
-        quote!(__some(__RetryOn::NONE #(.union(__RetryOn::of(__RetryClass::#classes)))*))
-    })
-}
-
-macro_rules! emit_setting {
-    (duration, $value:expr) => {
-        emit_duration($value)
-    };
-    (count, $value:expr) => {
-        emit_count($value)
-    };
-    (classes, $value:expr) => {
-        emit_classes($value.as_ref())
-    };
-}
-
-macro_rules! layer_fields {
-    ($($field:ident: $kind:ident = $default:expr, $doc:literal $(($table:ident . $key:ident))?;)*) => {
-        /// Every declared setting (`crate::settings`) by field name, with its value when the
-        /// layer sets it.
-        fn layer_fields(layer: &CallLayer) -> Vec<(&'static str, Option<TokenStream>)> {
-            vec![$((stringify!($field), emit_setting!($kind, layer.$field)),)*]
-        }
-    };
-}
-crate::call_settings!(layer_fields);
-
-/// One layer of call settings: only the fields the file sets, the rest `NONE`.
-fn call_layer(layer: &CallLayer) -> TokenStream {
-    if layer.is_empty() {
-        return quote!(__CallOverrides::NONE);
-    }
-    let fields = layer_fields(layer);
-    let count = fields.len();
-    let set: Vec<TokenStream> = fields
-        .into_iter()
-        .filter_map(|(name, value)| {
-            let name = format_ident!("{}", name);
-            value.map(|v| quote!(#name: #v,))
-        })
-        .collect();
-    // `..NONE` only when something is left to fill: with every field set it is a needless
-    // update that clippy reports in the user's crate.
-    let rest = (set.len() < count).then(|| quote!(..__CallOverrides::NONE));
-    quote!(__CallOverrides { #(#set)* #rest })
-}
-
-/// `Borrowed("…")`.
-fn string(value: &str) -> TokenStream {
-    quote!(__b(#value))
-}
-
-/// `Some(Borrowed("…"))` or `None`.
-fn opt_string(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(value) => quote!(__some(__b(#value))),
-        None => quote!(__none),
-    }
-}
-
-/// `Borrowed(&[…])`.
-fn list(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
-    let items = items.into_iter();
-    quote!(__b(&[#(#items),*]))
-}
-
-/// `Enum::Variant` of a vocabulary value; `ident` is the variant's `const fn ident()`, which
-/// `vocabulary!` derives from the declaration, so new words need no change here.
-fn word(enum_name: &str, ident: &str) -> TokenStream {
-    let ty = Ident::new(&format!("__{enum_name}"), Span::call_site());
-    let variant = Ident::new(ident, Span::call_site());
-    quote!(#ty::#variant)
-}
-
 fn code(s: &str) -> String {
     format!("`{s}`")
 }
@@ -187,17 +102,16 @@ fn codes<'s>(names: impl IntoIterator<Item = &'s str>) -> String {
     names.into_iter().map(code).collect::<Vec<_>>().join(", ")
 }
 
-/// Constant identifiers for `names` (in the order given), skipping a name whose constant is
+/// Constant names for `names` (in the order given), skipping a name whose constant is
 /// already taken: valid configs never collide (the validator reports it), and a config with
 /// errors must not add a duplicate-definition error to the real one.
-fn const_idents<'s>(names: impl IntoIterator<Item = &'s str>) -> Vec<Option<Ident>> {
+fn const_idents<'s>(names: impl IntoIterator<Item = &'s str>) -> Vec<Option<String>> {
     let mut seen = HashSet::new();
     names
         .into_iter()
         .map(|name| {
             let constant = vocab::const_name(name);
-            seen.insert(constant.clone())
-                .then(|| format_ident!("{}", constant))
+            seen.insert(constant.clone()).then_some(constant)
         })
         .collect()
 }
@@ -218,93 +132,76 @@ impl Gen<'_> {
         )
     }
 
-    fn config(&self) -> TokenStream {
-        let prelude = prelude();
+    fn config_doc(&self) -> String {
         let c = self.config;
-        let policy = word("Policy", c.default_policy.ident());
-        let default_alias = opt_string(c.default_alias.as_ref().map(|a| a.as_str()));
-        let env_vars = list(self.lowered.env_vars.iter().map(|v| string(v)));
-        let calls = call_layer(&self.lowered.calls);
-        let doc = if self.source.name().is_empty() {
-            "The llm config (empty: the macro's arguments are wrong).".to_string()
-        } else {
-            format!(
-                "The llm config of `{}` (table `[{}]`): {} credential(s), {} backend(s), {} alias(es); default policy `{}`{}.",
-                self.source.name(),
-                c.table,
-                c.credentials.len(),
-                c.backends.len(),
-                c.aliases.len(),
-                c.default_policy,
-                c.default_alias
-                    .as_ref()
-                    .map_or_else(String::new, |a| format!(", default alias `{}`", a.value)),
-            )
-        };
-        quote! {
-            #[doc = #doc]
-            #[allow(dead_code)]
-            pub static CONFIG: ::llmcfg::Config = {
-                #prelude
-                __config(__ConfigParts {
-                    default_policy: #policy,
-                    default_alias: #default_alias,
-                    credentials: __b(credentials::ALL),
-                    backends: __b(backends::ALL),
-                    aliases: __b(aliases::ALL),
-                    env_vars: #env_vars,
-                    calls: #calls,
-                })
-            };
+        if self.source.name().is_empty() {
+            return "The llm config (empty: the macro's arguments are wrong).".to_string();
         }
+        format!(
+            "The llm config of `{}` (table `[{}]`): {} credential(s), {} backend(s), {} alias(es); default policy `{}`{}.",
+            self.source.name(),
+            c.table,
+            c.credentials.len(),
+            c.backends.len(),
+            c.aliases.len(),
+            c.default_policy,
+            c.default_alias
+                .as_ref()
+                .map_or_else(String::new, |a| format!(", default alias `{}`", a.value)),
+        )
     }
 
-    fn credentials(&self) -> TokenStream {
-        let all = &self.config.credentials;
-        let values = all.iter().map(|c| {
-            let command = list(
-                c.command
-                    .iter()
-                    .flat_map(|cmd| cmd.value.iter())
-                    .map(|arg| string(arg)),
-            );
-            let name = string(&c.name.value);
-            let kind = word("CredentialKind", c.kind.ident());
-            let env = list(c.api_key_env.iter().map(|s| string(s.as_str())));
-            let secret = opt_string(c.secret.as_ref().map(|s| s.as_str()));
-            let path = opt_string(c.path.as_ref().map(|s| s.as_str()));
-            let ttl = match c.ttl {
-                Some(t) => {
-                    let (secs, nanos) = (t.value.as_secs(), t.value.subsec_nanos());
-                    quote!(__some(__Duration::new(#secs, #nanos)))
-                }
-                None => quote!(__none),
-            };
-            let output = word(
-                "KeyOutput",
-                c.output.map(|o| o.value).unwrap_or_default().ident(),
-            );
-            let service = opt_string(c.service.as_ref().map(|s| s.as_str()));
-            let account = opt_string(c.account.as_ref().map(|s| s.as_str()));
-            quote!(__credential(__CredentialParts {
-                name: #name, kind: #kind, api_key_env: #env, secret: #secret, path: #path,
-                command: #command, ttl: #ttl, output: #output, service: #service,
-                account: #account,
-            }))
+    /// `pub static CONFIG: ::llmcfg::Config = { prelude; __config(__ConfigParts { … }) };`
+    fn config(&self, w: &mut W) {
+        let c = self.config;
+        w.doc(&self.config_doc());
+        w.stream(quote!(#[allow(dead_code)] pub static CONFIG: ::llmcfg::Config =));
+        w.brace(|w| {
+            w.stream(prelude());
+            w.ident("__config").paren(|w| {
+                w.ident("__ConfigParts").brace(|w| {
+                    w.field("default_policy", |w| {
+                        w.word("__Policy", c.default_policy.ident());
+                    });
+                    w.field("default_alias", |w| {
+                        w.opt_borrowed(c.default_alias.as_ref().map(|a| a.as_str()));
+                    });
+                    for (field, module) in [
+                        ("credentials", "credentials"),
+                        ("backends", "backends"),
+                        ("aliases", "aliases"),
+                    ] {
+                        w.field(field, |w| {
+                            w.ident("__b").paren(|w| {
+                                w.ident(module).op2(':').ident("ALL");
+                            });
+                        });
+                    }
+                    w.field("env_vars", |w| {
+                        w.list(&self.lowered.env_vars, |w, v| {
+                            w.borrowed(v);
+                        });
+                    });
+                    w.field("calls", |w| entries::call_layer(w, &self.lowered.calls));
+                });
+            });
         });
-        let consts = self.constants(
-            all.iter().map(|c| c.name.as_str()),
-            all.iter().map(|c| self.credential_doc(c)),
-            quote!(::llmcfg::Credential),
-        );
-        module(
-            "credentials",
-            "The credentials of the config, by name: where each API key comes from (names only, never a key).",
-            "Every credential, in file order.",
-            quote!(::llmcfg::Credential),
-            values,
-            consts,
-        )
+        w.punct(';');
+    }
+
+    fn credentials(&self, w: &mut W) {
+        let all = &self.config.credentials;
+        let module = Module {
+            name: "credentials",
+            doc: "The credentials of the config, by name: where each API key comes from (names only, never a key).",
+            all_doc: "Every credential, in file order.",
+            ty: "Credential",
+            parts: "__CredentialParts",
+            ctor: "__credential",
+        };
+        self.module(w, &module, all, entries::credential, |c| {
+            (c.name.as_str(), self.credential_doc(c))
+        });
     }
 
     fn credential_doc(&self, c: &Credential) -> String {
@@ -350,56 +247,18 @@ impl Gen<'_> {
         doc
     }
 
-    fn backends(&self) -> TokenStream {
-        let all = &self.lowered.backends;
-        let values = all.iter().map(|lb| {
-            let b = lb.backend;
-            let name = string(&b.name.value);
-            let kind = word("BackendKind", b.kind.value.ident());
-            let url = string(&b.base_url.value);
-            let credential_ref = opt_string(b.credential_ref.as_ref().map(|s| s.as_str()));
-            let credential = match lb.credential {
-                Some(c) => quote!(__some(#c)),
-                None => quote!(__none),
-            };
-            let hosting = word("Hosting", b.hosting.ident());
-            let model = opt_string(b.model.as_ref().map(|s| s.as_str()));
-            let provider = opt_string(lb.provider);
-            let ops = list(b.ops.iter().map(|o| word("Op", o.value.ident())));
-            let features = list(b.features.iter().map(|f| string(&f.value)));
-            let transports = list(
-                b.transports
-                    .iter()
-                    .map(|t| word("Transport", t.value.ident())),
-            );
-            let (weight, priority) = (b.weight, b.priority);
-            let calls = call_layer(&lb.calls);
-            let auth_header = opt_string(b.auth_header.as_ref().map(|s| s.as_str()));
-            let headers = list(b.headers.iter().map(|(n, v)| {
-                let (n, v) = (string(&n.value), string(&v.value));
-                quote!((#n, #v))
-            }));
-            quote!(__backend(__BackendParts {
-                name: #name, kind: #kind, base_url: #url, credential_ref: #credential_ref,
-                credential: #credential, hosting: #hosting, model: #model, provider: #provider,
-                ops: #ops, features: #features, transports: #transports, weight: #weight,
-                priority: #priority, auth_header: #auth_header, headers: #headers,
-                calls: #calls,
-            }))
+    fn backends(&self, w: &mut W) {
+        let module = Module {
+            name: "backends",
+            doc: "The backends (endpoints) of the config, by name.",
+            all_doc: "Every backend, in file order (the order `Alias::candidates` indexes).",
+            ty: "Backend",
+            parts: "__BackendParts",
+            ctor: "__backend",
+        };
+        self.module(w, &module, &self.lowered.backends, entries::backend, |b| {
+            (b.backend.name.as_str(), self.backend_doc(b))
         });
-        let consts = self.constants(
-            all.iter().map(|b| b.backend.name.as_str()),
-            all.iter().map(|b| self.backend_doc(b)),
-            quote!(::llmcfg::Backend),
-        );
-        module(
-            "backends",
-            "The backends (endpoints) of the config, by name.",
-            "Every backend, in file order (the order `Alias::candidates` indexes).",
-            quote!(::llmcfg::Backend),
-            values,
-            consts,
-        )
     }
 
     fn backend_doc(&self, lb: &LoweredBackend<'_>) -> String {
@@ -433,37 +292,18 @@ impl Gen<'_> {
         doc
     }
 
-    fn aliases(&self) -> TokenStream {
-        let sorted = &self.lowered.aliases;
-        let values = sorted.iter().map(|la| {
-            let a = la.alias;
-            let name = string(&a.name.value);
-            let model = string(&a.model.value);
-            let secret = opt_string(a.secret.as_ref().map(|s| s.as_str()));
-            let backend = opt_string(a.backend.as_ref().map(|s| s.as_str()));
-            let candidates = list(la.candidates.iter().map(|i| quote!(#i)));
-            let position = la.position;
-            let fallbacks = list(la.fallbacks.iter().map(|f| string(f)));
-            let calls = call_layer(&la.calls);
-            quote!(__alias(__AliasParts {
-                name: #name, model: #model, secret: #secret, backend: #backend,
-                candidates: #candidates, position: #position, fallbacks: #fallbacks,
-                calls: #calls,
-            }))
+    fn aliases(&self, w: &mut W) {
+        let module = Module {
+            name: "aliases",
+            doc: "The model aliases of the config: `aliases::FAST.name()` is `\"fast\"`, checked at compile time.",
+            all_doc: "Every alias, sorted by name.",
+            ty: "Alias",
+            parts: "__AliasParts",
+            ctor: "__alias",
+        };
+        self.module(w, &module, &self.lowered.aliases, entries::alias, |a| {
+            (a.alias.name.as_str(), self.alias_doc(a))
         });
-        let consts = self.constants(
-            sorted.iter().map(|a| a.alias.name.as_str()),
-            sorted.iter().map(|a| self.alias_doc(a)),
-            quote!(::llmcfg::Alias),
-        );
-        module(
-            "aliases",
-            "The model aliases of the config: `aliases::FAST.name()` is `\"fast\"`, checked at compile time.",
-            "Every alias, sorted by name.",
-            quote!(::llmcfg::Alias),
-            values,
-            consts,
-        )
     }
 
     fn alias_doc(&self, la: &LoweredAlias<'_>) -> String {
@@ -502,7 +342,7 @@ impl Gen<'_> {
         doc
     }
 
-    fn env(&self) -> TokenStream {
+    fn env(&self, w: &mut W) {
         // A value that is not an env-var name is reported (it may even be a pasted key), and
         // must not become an identifier.
         let vars: Vec<&str> = self
@@ -512,91 +352,38 @@ impl Gen<'_> {
             .filter(|v| vocab::is_env_var_name(v))
             .collect();
         let idents = const_idents(vars.iter().copied());
-        let consts = vars.iter().zip(&idents).filter_map(|(var, ident)| {
-            let ident = ident.as_ref()?;
-            let users = self.readers.get(var).into_iter().flatten().copied();
-            let doc = format!(
-                "`{var}`: the env var holding the API key of credential(s) {}. The name, never the value.",
-                codes(users)
-            );
-            Some(quote! {
-                #[doc = #doc]
-                pub const #ident: &str = #var;
-            })
-        });
-        quote! {
-            /// The env-var names the config reads (names only: the macro never reads a value).
-            #[allow(dead_code)]
-            pub mod env {
-                /// Every env-var name, sorted.
-                pub const ALL: &[&str] = &[#(#vars),*];
-                #(#consts)*
+        w.doc(" The env-var names the config reads (names only: the macro never reads a value).");
+        w.stream(quote!(#[allow(dead_code)] pub mod env));
+        w.brace(|w| {
+            w.doc(" Every env-var name, sorted.");
+            w.stream(quote!(pub const ALL: &[&str] =));
+            w.punct('&').bracket(|w| {
+                for var in &vars {
+                    w.str(var).punct(',');
+                }
+            });
+            w.punct(';');
+            for (var, ident) in vars.iter().zip(&idents) {
+                let Some(ident) = ident else { continue };
+                let users = self.readers.get(var).into_iter().flatten().copied();
+                w.doc(&format!(
+                    "`{var}`: the env var holding the API key of credential(s) {}. The name, never the value.",
+                    codes(users)
+                ));
+                w.ident("pub").ident("const").ident(ident).punct(':').punct('&').ident("str");
+                w.punct('=').str(var).punct(';');
             }
-        }
-    }
-
-    /// `pub const NAME: &T = &ALL[i];` for each entry, with its doc.
-    fn constants<'s>(
-        &self,
-        names: impl Iterator<Item = &'s str>,
-        docs: impl Iterator<Item = String>,
-        ty: TokenStream,
-    ) -> Vec<TokenStream> {
-        let idents = const_idents(names);
-        idents
-            .into_iter()
-            .zip(docs)
-            .enumerate()
-            .filter_map(|(i, (ident, doc))| {
-                let ident = ident?;
-                Some(quote! {
-                    #[doc = #doc]
-                    pub const #ident: &#ty = &ALL[#i];
-                })
-            })
-            .collect()
-    }
-}
-
-fn module(
-    name: &str,
-    doc: &str,
-    all_doc: &str,
-    ty: TokenStream,
-    values: impl Iterator<Item = TokenStream>,
-    consts: Vec<TokenStream>,
-) -> TokenStream {
-    let name = Ident::new(name, Span::call_site());
-    let prelude = prelude();
-    // One `const` item per entry, and `ALL` a list of their names: each entry's literal (with
-    // its nested borrows) is its own small body for the compiler, instead of all of them in
-    // one initializer whose analysis grows faster than the number of entries.
-    let (items, names): (Vec<TokenStream>, Vec<Ident>) = values
-        .enumerate()
-        .map(|(i, value)| {
-            let item = format_ident!("__E{}", i);
-            (quote!(const #item: #ty = #value;), item)
-        })
-        .unzip();
-    quote! {
-        #[doc = #doc]
-        #[allow(dead_code)]
-        pub mod #name {
-            #prelude
-            #(#items)*
-            #[doc = #all_doc]
-            pub static ALL: &[#ty] = &[#(#names),*];
-            #(#consts)*
-        }
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::module::CHUNK;
     use super::*;
     use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
 
-    /// Every vocabulary value's `ident()` is what `word` hands to `Ident::new`, which panics
+    /// Every vocabulary value's `ident()` is what `W::word` hands to `Ident::new`, which panics
     /// inside rustc on anything but an identifier.
     #[test]
     fn every_vocabulary_ident_is_a_rust_identifier() {
@@ -618,14 +405,48 @@ mod tests {
                 "{ident}"
             );
         }
+        let mut w = W::new();
+        w.word("__BackendKind", BackendKind::OpenaiChatCompletion.ident());
         assert_eq!(
-            word("BackendKind", BackendKind::OpenaiChatCompletion.ident()).to_string(),
+            w.finish().to_string(),
             "__BackendKind :: OpenaiChatCompletion"
         );
     }
 
+    /// Entries go into `const` arrays of at most `CHUNK`, all the same size (the last one
+    /// padded), and `ALL` is the slice of exactly the entries.
+    #[test]
+    fn entries_are_chunked_and_all_is_cut_to_them() {
+        let code = |n: usize| {
+            let mut text = String::from("[llm.aliases]\n");
+            for i in 0..n {
+                text.push_str(&format!("a{i} = \"openai/m\"\n"));
+            }
+            let report = crate::check("llm.toml", &text, &crate::Options::default());
+            assert!(!report.has_errors(), "{:?}", report.diagnostics);
+            items(&report.config, &report.source).to_string()
+        };
+        let one = code(3);
+        assert!(one.contains("const __C0 : [Alias ; 3] = ["), "{one}");
+        assert!(one.contains("static __CHUNKS : [[Alias ; 3] ; 1] = [__C0 ,]"));
+        assert!(one.contains("pub static ALL : & [Alias] = __CHUNKS . as_flattened () ;"));
+        let padded = code(CHUNK + 7);
+        let size = (CHUNK + 7).div_ceil(2);
+        assert!(padded.contains(&format!("const __C1 : [Alias ; {size}]")));
+        assert!(!padded.contains("__C2"));
+        assert_eq!(
+            padded.matches("__alias (__D)").count(),
+            2 * size - (CHUNK + 7)
+        );
+        let all = format!(
+            "__CHUNKS . as_flattened () . split_at ({}) . 0 ;",
+            CHUNK + 7
+        );
+        assert!(padded.contains(&all), "{padded}");
+    }
+
     /// The alias constants get their place in the sorted list, which `resolve` trusts (after a
-    /// check) instead of searching; fields are written by name.
+    /// check) instead of searching; fields are written by name, those at their default left out.
     #[test]
     fn aliases_are_emitted_sorted_with_their_positions() {
         let text = "[llm]\n[llm.aliases]\nzeta = \"openai/gpt-4o\"\nalpha = \"ollama/llama3\"\n";
@@ -643,8 +464,10 @@ mod tests {
         let (alpha_at, alpha) = fields("alpha");
         let (zeta_at, zeta) = fields("zeta");
         assert!(alpha_at < zeta_at, "sorted by name");
-        assert!(alpha.contains("position : 0u32"), "{alpha}");
+        // Position 0 is the default the literal leaves to `..__D`.
+        assert!(!alpha.contains("position"), "{alpha}");
+        assert!(alpha.contains(".. __D"), "{alpha}");
         assert!(zeta.contains("position : 1u32"), "{zeta}");
-        assert!(code.contains("pub const ZETA : & :: llmcfg :: Alias = & ALL [1usize]"));
+        assert!(code.contains("pub const ZETA : & Alias = & ALL [1usize]"));
     }
 }

@@ -388,6 +388,66 @@ pub(crate) mod construct {
         pub calls: CallOverrides,
     }
 
+    // The base of the generated struct literals (`..__D`): the code `include_llm_config!` emits
+    // writes only the fields that differ from these, so a large config expands to fewer tokens
+    // for the compiler to read, type-check and record. Codegen (`core/src/codegen/entries.rs`)
+    // compares each field with the same values; `runtime/tests/generated_matches_load.rs`
+    // holds the two to agreement, since the compiler no longer makes codegen write every field.
+
+    impl CredentialParts {
+        /// What a generated credential leaves out: no name, `kind = "env"` with no variable,
+        /// `output = "line"`, nothing else set.
+        pub const DEFAULT: Self = Self {
+            name: Cow::Borrowed(""),
+            kind: CredentialKind::Env,
+            api_key_env: Cow::Borrowed(&[]),
+            secret: None,
+            path: None,
+            command: Cow::Borrowed(&[]),
+            ttl: None,
+            output: KeyOutput::Line,
+            service: None,
+            account: None,
+        };
+    }
+
+    impl BackendParts {
+        /// What a generated backend leaves out: an `openai_chat_completion` remote backend over
+        /// HTTP with weight 100 and priority 0, everything else empty.
+        pub const DEFAULT: Self = Self {
+            name: Cow::Borrowed(""),
+            kind: BackendKind::OpenaiChatCompletion,
+            base_url: Cow::Borrowed(""),
+            credential_ref: None,
+            credential: None,
+            hosting: Hosting::Remote,
+            model: None,
+            provider: None,
+            ops: Cow::Borrowed(&[]),
+            features: Cow::Borrowed(&[]),
+            transports: Cow::Borrowed(&[Transport::Http]),
+            weight: 100,
+            priority: 0,
+            auth_header: None,
+            headers: Cow::Borrowed(&[]),
+            calls: CallOverrides::NONE,
+        };
+    }
+
+    impl AliasParts {
+        /// What a generated alias leaves out: position 0, everything else empty.
+        pub const DEFAULT: Self = Self {
+            name: Cow::Borrowed(""),
+            model: Cow::Borrowed(""),
+            secret: None,
+            backend: None,
+            candidates: Cow::Borrowed(&[]),
+            position: 0,
+            fallbacks: Cow::Borrowed(&[]),
+            calls: CallOverrides::NONE,
+        };
+    }
+
     pub const fn config(parts: ConfigParts) -> Config {
         Config(parts)
     }
