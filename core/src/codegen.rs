@@ -3,6 +3,10 @@
 //! data through `::llmcfg::__private`. A library, as `sqlx-macros-core` is for sqlx, so it is
 //! unit-tested and benchmarked (`benches/expand.rs`) like the rest of the pipeline; the
 //! proc-macro crate parses its arguments, reads the file and calls [`items`].
+//!
+//! The items are Rust source text, not tokens: a proc macro hands text to the compiler with
+//! `proc_macro::TokenStream::from_str`, so neither this crate nor the macro needs
+//! `proc-macro2` or `quote`, crates every application would otherwise compile (issue 12).
 
 mod entries;
 mod module;
@@ -15,14 +19,30 @@ use crate::lower::{self, Lowered, LoweredAlias, LoweredBackend};
 use crate::model::{Credential, LlmConfig, Spanned};
 use crate::vocab::{self, CredentialKind};
 use module::Module;
-use proc_macro2::TokenStream;
-use quote::quote;
 use tokens::W;
+
+/// The generated items as Rust source: parse it with `proc_macro::TokenStream::from_str` (or
+/// `str::parse`) in a proc macro. Every token in it is valid Rust, so a failed parse is a bug
+/// of this module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Items(String);
+
+impl Items {
+    /// The source text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The source text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
 
 /// Every generated item. Also used for a config with errors (best effort: every name that was
 /// read gets its constant, so user code sees the real error rather than unresolved names) and
 /// for bad arguments (an empty config).
-pub fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
+pub fn items(config: &LlmConfig, source: &SourceFile) -> Items {
     let g = Gen::new(config, source);
     let mut w = W::new();
     g.config(&mut w);
@@ -30,7 +50,7 @@ pub fn items(config: &LlmConfig, source: &SourceFile) -> TokenStream {
     g.backends(&mut w);
     g.credentials(&mut w);
     g.env(&mut w);
-    w.finish()
+    Items(w.finish())
 }
 
 struct Gen<'a> {
@@ -73,26 +93,20 @@ impl<'a> Gen<'a> {
 
 /// Short private names for `::llmcfg::__private` items, imported where the data is written:
 /// a path per value would multiply the tokens a large config expands to (and the time to
-/// build, hand over and drop them). Lowercase or `__`-prefixed, so no generated constant can
+/// lex, parse and resolve them). Lowercase or `__`-prefixed, so no generated constant can
 /// clash; the three public types keep their names (constants are upper case), which the docs
 /// of `ALL` and of each constant show.
-fn prelude() -> TokenStream {
-    quote! {
-        #[allow(unused_imports)]
-        use ::llmcfg::__private::{
-            Borrowed as __b, Some as __some, None as __none, alias as __alias,
-            backend as __backend, credential as __credential, config as __config,
-            Alias, Backend, Credential,
-            AliasParts as __AliasParts, BackendParts as __BackendParts,
-            ConfigParts as __ConfigParts, CredentialParts as __CredentialParts,
-            BackendKind as __BackendKind, CredentialKind as __CredentialKind,
-            Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport,
-            KeyOutput as __KeyOutput,
-            CallOverrides as __CallOverrides, Duration as __Duration, RetryOn as __RetryOn,
-            RetryClass as __RetryClass,
-        };
-    }
-}
+const PRELUDE: &str = "#[allow(unused_imports)] use ::llmcfg::__private::{\
+    Borrowed as __b, Some as __some, None as __none, alias as __alias, \
+    backend as __backend, credential as __credential, config as __config, \
+    Alias, Backend, Credential, \
+    AliasParts as __AliasParts, BackendParts as __BackendParts, \
+    ConfigParts as __ConfigParts, CredentialParts as __CredentialParts, \
+    BackendKind as __BackendKind, CredentialKind as __CredentialKind, \
+    Hosting as __Hosting, Op as __Op, Policy as __Policy, Transport as __Transport, \
+    KeyOutput as __KeyOutput, \
+    CallOverrides as __CallOverrides, Duration as __Duration, RetryOn as __RetryOn, \
+    RetryClass as __RetryClass};";
 
 fn code(s: &str) -> String {
     format!("`{s}`")
@@ -155,9 +169,9 @@ impl Gen<'_> {
     fn config(&self, w: &mut W) {
         let c = self.config;
         w.doc(&self.config_doc());
-        w.stream(quote!(#[allow(dead_code)] pub static CONFIG: ::llmcfg::Config =));
+        w.code("#[allow(dead_code)] pub static CONFIG: ::llmcfg::Config =");
         w.brace(|w| {
-            w.stream(prelude());
+            w.code(PRELUDE);
             w.ident("__config").paren(|w| {
                 w.ident("__ConfigParts").brace(|w| {
                     w.field("default_policy", |w| {
@@ -353,10 +367,10 @@ impl Gen<'_> {
             .collect();
         let idents = const_idents(vars.iter().copied());
         w.doc(" The env-var names the config reads (names only: the macro never reads a value).");
-        w.stream(quote!(#[allow(dead_code)] pub mod env));
+        w.code("#[allow(dead_code)] pub mod env");
         w.brace(|w| {
             w.doc(" Every env-var name, sorted.");
-            w.stream(quote!(pub const ALL: &[&str] =));
+            w.code("pub const ALL: &[&str] =");
             w.punct('&').bracket(|w| {
                 for var in &vars {
                     w.str(var).punct(',');
@@ -381,10 +395,12 @@ impl Gen<'_> {
 mod tests {
     use super::module::CHUNK;
     use super::*;
-    use crate::vocab::{BackendKind, CredentialKind, Hosting, Op, Policy, Transport};
+    use crate::vocab::{
+        BackendKind, CredentialKind, Hosting, KeyOutput, Op, Policy, RetryClass, Transport,
+    };
 
-    /// Every vocabulary value's `ident()` is what `W::word` hands to `Ident::new`, which panics
-    /// inside rustc on anything but an identifier.
+    /// Every vocabulary value's `ident()` is what `W::word` writes as an identifier: anything
+    /// else would make the macro's text fail to parse, or parse as other tokens.
     #[test]
     fn every_vocabulary_ident_is_a_rust_identifier() {
         let idents = BackendKind::ALL
@@ -394,22 +410,37 @@ mod tests {
             .chain(Hosting::ALL.iter().map(|v| v.ident()))
             .chain(Op::ALL.iter().map(|v| v.ident()))
             .chain(Policy::ALL.iter().map(|v| v.ident()))
-            .chain(Transport::ALL.iter().map(|v| v.ident()));
+            .chain(Transport::ALL.iter().map(|v| v.ident()))
+            .chain(KeyOutput::ALL.iter().map(|v| v.ident()))
+            .chain(RetryClass::ALL.iter().map(|v| v.ident()));
         for ident in idents {
-            let tokens: Vec<proc_macro2::TokenTree> = ident
-                .parse::<TokenStream>()
-                .map(|t| t.into_iter().collect())
-                .unwrap_or_default();
+            let mut chars = ident.chars();
             assert!(
-                matches!(tokens.as_slice(), [proc_macro2::TokenTree::Ident(i)] if i == ident),
+                chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                    && chars.all(|c| c.is_ascii_alphanumeric()),
                 "{ident}"
             );
         }
         let mut w = W::new();
         w.word("__BackendKind", BackendKind::OpenaiChatCompletion.ident());
+        assert_eq!(w.finish(), "__BackendKind :: OpenaiChatCompletion");
+    }
+
+    /// Tokens are spaced as `proc_macro2` prints them, so none runs into the next, and a string
+    /// is a literal of exactly its value.
+    #[test]
+    fn the_writer_spaces_tokens_and_escapes_strings() {
+        let mut w = W::new();
+        w.ident("x").punct(':').punct('&').bracket(|w| {
+            w.str("a\"b\\c\nd\u{7f}").punct(',').num(-5, "i32");
+        });
+        w.brace(|w| {
+            w.op2('.').ident("__D");
+        });
+        w.paren(|_| {}).punct(';');
         assert_eq!(
-            w.finish().to_string(),
-            "__BackendKind :: OpenaiChatCompletion"
+            w.finish(),
+            r#"x : & ["a\"b\\c\nd\u{7f}" , -5i32] {.. __D} () ;"#
         );
     }
 
@@ -424,7 +455,7 @@ mod tests {
             }
             let report = crate::check("llm.toml", &text, &crate::Options::default());
             assert!(!report.has_errors(), "{:?}", report.diagnostics);
-            items(&report.config, &report.source).to_string()
+            items(&report.config, &report.source).into_string()
         };
         let one = code(3);
         assert!(one.contains("const __C0 : [Alias ; 3] = ["), "{one}");
@@ -452,7 +483,7 @@ mod tests {
         let text = "[llm]\n[llm.aliases]\nzeta = \"openai/gpt-4o\"\nalpha = \"ollama/llama3\"\n";
         let report = crate::check("llm.toml", text, &crate::Options::default());
         assert!(!report.has_errors(), "{:?}", report.diagnostics);
-        let code = items(&report.config, &report.source).to_string();
+        let code = items(&report.config, &report.source).into_string();
         // The fields of the alias named `name`: from its name to the end of its struct literal.
         let fields = |name: &str| {
             let at = code

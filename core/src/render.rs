@@ -1,6 +1,6 @@
 //! Turning diagnostics into text: a rustc-style plain report without colour (the CLI's human
 //! format and the macro's `compile_error!` text), a one-line short form, a structured form for
-//! JSON ([`json`]), and miette's graphical report (with the `fancy` feature).
+//! JSON ([`json`](self::json)), and miette's graphical report (with the `fancy` feature).
 
 #[cfg(feature = "parse")]
 use std::collections::BTreeMap;

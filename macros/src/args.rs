@@ -4,15 +4,15 @@
 //! Read from the token trees directly: the grammar is one literal and two options, and a parser
 //! crate here was a second syn major in every application that also uses derives (issue 12).
 
+use crate::report::Output;
+use crate::tokens::{At, Delimiter, Token};
 use crate::unescape::{self, LitKind};
-use proc_macro2::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
-use quote::quote_spanned;
 
 /// A string literal's value and where it was written.
 #[derive(Debug)]
 pub(crate) struct Str {
     pub(crate) value: String,
-    pub(crate) span: Span,
+    pub(crate) at: At,
 }
 
 /// What `include_llm_config!(…)` was given.
@@ -26,27 +26,29 @@ pub(crate) struct Args {
     pub(crate) deny_warnings: bool,
 }
 
-/// A mistake in the arguments (or in loading the file they name), shown at `span`.
+/// A mistake in the arguments (or in loading the file they name), shown at `at`.
 #[derive(Debug)]
 pub(crate) struct ArgError {
-    span: Span,
+    at: At,
     message: String,
 }
 
 impl ArgError {
-    pub(crate) fn new(span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn new(at: At, message: impl Into<String>) -> Self {
         ArgError {
-            span,
+            at,
             message: message.into(),
         }
     }
 
-    /// `::core::compile_error! { "…" }`, every token on the error's span so rustc reports it
-    /// there.
-    pub(crate) fn to_compile_error(&self) -> TokenStream {
-        let mut message = Literal::string(&self.message);
-        message.set_span(self.span);
-        quote_spanned! {self.span=> ::core::compile_error! { #message } }
+    /// Where rustc reports the error.
+    pub(crate) fn at(&self) -> At {
+        self.at
+    }
+
+    /// Its `compile_error!`.
+    pub(crate) fn output(&self) -> Output {
+        Output::Error(self.message.clone())
     }
 
     #[cfg(test)]
@@ -69,12 +71,12 @@ const KEYWORDS: &[&str] = &[
 
 /// The argument tokens and a position in them.
 struct Cursor {
-    tokens: Vec<TokenTree>,
+    tokens: Vec<Token>,
     at: usize,
 }
 
 impl Cursor {
-    fn new(input: TokenStream) -> Self {
+    fn new(input: Vec<Token>) -> Self {
         let mut tokens = Vec::new();
         flatten(input, &mut tokens);
         Cursor { tokens, at: 0 }
@@ -84,68 +86,64 @@ impl Cursor {
         self.at >= self.tokens.len()
     }
 
-    fn peek(&self, ahead: usize) -> Option<&TokenTree> {
+    fn peek(&self, ahead: usize) -> Option<&Token> {
         self.tokens.get(self.at + ahead)
     }
 
-    fn next(&mut self) -> Option<TokenTree> {
+    fn next(&mut self) -> Option<Token> {
         let token = self.tokens.get(self.at).cloned();
         self.at += 1;
         token
     }
 
     fn punct(&self, ahead: usize, ch: char) -> bool {
-        matches!(self.peek(ahead), Some(TokenTree::Punct(p)) if p.as_char() == ch)
+        matches!(self.peek(ahead), Some(Token::Punct(p, _)) if *p == ch)
     }
 
     fn ident(&self, ahead: usize) -> bool {
-        matches!(self.peek(ahead), Some(TokenTree::Ident(i)) if !is_keyword(i))
+        matches!(self.peek(ahead), Some(Token::Ident(i, _)) if !is_keyword(i))
     }
 
     /// A literal token, `true`/`false` included.
     fn literal(&self) -> bool {
         match self.peek(0) {
-            Some(TokenTree::Literal(_)) => true,
-            Some(TokenTree::Ident(i)) => i == "true" || i == "false",
+            Some(Token::Literal(..)) => true,
+            Some(Token::Ident(i, _)) => i == "true" || i == "false",
             _ => false,
         }
     }
 
-    /// An error at the next token; at the end of the input, on the macro call, saying so.
+    /// An error at the next token (a group's opening delimiter); at the end of the input, on
+    /// the macro call, saying so.
     fn error(&self, message: impl std::fmt::Display) -> ArgError {
         match self.peek(0) {
-            Some(TokenTree::Group(g)) => ArgError::new(g.span_open(), message.to_string()),
-            Some(token) => ArgError::new(token.span(), message.to_string()),
-            None => ArgError::new(
-                Span::call_site(),
-                format!("unexpected end of input, {message}"),
-            ),
+            Some(token) => ArgError::new(token.at(), message.to_string()),
+            None => ArgError::new(At::CallSite, format!("unexpected end of input, {message}")),
         }
     }
 }
 
 /// The tokens of `input`, with invisible groups (a `$path:expr` passed on by `macro_rules!`)
 /// opened as if they were not there.
-fn flatten(input: TokenStream, out: &mut Vec<TokenTree>) {
+fn flatten(input: Vec<Token>, out: &mut Vec<Token>) {
     for token in input {
         match token {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::None => flatten(g.stream(), out),
+            Token::Group(Delimiter::None, tokens, _) => flatten(tokens, out),
             other => out.push(other),
         }
     }
 }
 
-fn is_keyword(ident: &Ident) -> bool {
-    let name = ident.to_string();
-    KEYWORDS.contains(&name.as_str())
+fn is_keyword(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
 }
 
 /// Reads `include_llm_config!`'s arguments.
-pub(crate) fn parse(input: TokenStream) -> Result<Args, ArgError> {
+pub(crate) fn parse(input: Vec<Token>) -> Result<Args, ArgError> {
     let mut input = Cursor::new(input);
     if input.is_empty() {
         return Err(ArgError::new(
-            Span::call_site(),
+            At::CallSite,
             format!(
                 "`include_llm_config!` needs the path of an llm config file, relative to the crate root\n{USAGE}"
             ),
@@ -164,8 +162,7 @@ pub(crate) fn parse(input: TokenStream) -> Result<Args, ArgError> {
         if input.is_empty() {
             break;
         }
-        let key = option_name(&mut input)?;
-        let name = key.to_string();
+        let (name, key) = option_name(&mut input)?;
         if !input.punct(0, '=') {
             return Err(input.error(format!(
                 "expected `=` after `{name}`: write `{name} = {}`",
@@ -178,17 +175,17 @@ pub(crate) fn parse(input: TokenStream) -> Result<Args, ArgError> {
                 let value = string_value(&mut input, "table", "\"app.llm\"")?;
                 if value.value.trim().is_empty() {
                     return Err(ArgError::new(
-                        value.span,
+                        value.at,
                         "`table` is empty: name the dotted path of the llm table, e.g. `table = \"spearlet.llm\"`, or leave the option out for `[llm]`",
                     ));
                 }
-                set_once(&mut table, &key, value)?;
+                set_once(&mut table, &name, key, value)?;
             }
             "deny_warnings" => {
                 let value = bool_value(&mut input)?;
-                set_once(&mut deny_warnings, &key, value)?;
+                set_once(&mut deny_warnings, &name, key, value)?;
             }
-            other => return Err(unknown_option(other, key.span())),
+            other => return Err(unknown_option(other, key)),
         }
     }
     Ok(Args {
@@ -198,11 +195,11 @@ pub(crate) fn parse(input: TokenStream) -> Result<Args, ArgError> {
     })
 }
 
-fn unknown_option(name: &str, span: Span) -> ArgError {
+fn unknown_option(name: &str, at: At) -> ArgError {
     let hint = llmcfg_core::suggest::did_you_mean(name, OPTIONS.iter().copied())
         .map_or_else(String::new, |near| format!("did you mean `{near}`? "));
     ArgError::new(
-        span,
+        at,
         format!(
             "unknown option `{name}` of `include_llm_config!`\n{hint}the options are `table = \"…\"` (the dotted path of the llm table) and `deny_warnings = true` (llmcfg warnings fail the build)"
         ),
@@ -228,11 +225,11 @@ help: write the path relative to the crate root, e.g. `include_llm_config!(\"llm
     match lit(input) {
         Lit::Str(s, suffix) if suffix.is_empty() => Ok(s),
         Lit::Str(s, _) => Err(ArgError::new(
-            s.span,
+            s.at,
             "the config path cannot have a literal suffix",
         )),
         other => Err(ArgError::new(
-            other.span(),
+            other.at(),
             format!(
                 "the config path must be a string literal, found {}\n{USAGE}",
                 other.describe()
@@ -241,11 +238,12 @@ help: write the path relative to the crate root, e.g. `include_llm_config!(\"llm
     }
 }
 
-fn option_name(input: &mut Cursor) -> Result<Ident, ArgError> {
+/// An option's name and where it is.
+fn option_name(input: &mut Cursor) -> Result<(String, At), ArgError> {
     if input.ident(0)
-        && let Some(TokenTree::Ident(ident)) = input.next()
+        && let Some(Token::Ident(ident, at)) = input.next()
     {
-        return Ok(ident);
+        return Ok((ident, at));
     }
     if input.literal() {
         return Err(input.error(
@@ -262,7 +260,7 @@ fn string_value(input: &mut Cursor, key: &str, example: &str) -> Result<Str, Arg
     }
     match lit(input) {
         Lit::Str(s, suffix) if suffix.is_empty() => Ok(s),
-        other => Err(ArgError::new(other.span(), message)),
+        other => Err(ArgError::new(other.at(), message)),
     }
 }
 
@@ -273,14 +271,14 @@ fn bool_value(input: &mut Cursor) -> Result<bool, ArgError> {
     }
     match lit(input) {
         Lit::Bool(value, _) => Ok(value),
-        other => Err(ArgError::new(other.span(), message)),
+        other => Err(ArgError::new(other.at(), message)),
     }
 }
 
-fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> Result<(), ArgError> {
+fn set_once<T>(slot: &mut Option<T>, key: &str, at: At, value: T) -> Result<(), ArgError> {
     if slot.is_some() {
         return Err(ArgError::new(
-            key.span(),
+            at,
             format!("option `{key}` is given twice; keep one"),
         ));
     }
@@ -299,15 +297,15 @@ fn example(key: &str) -> &'static str {
 enum Lit {
     /// A string literal and its suffix.
     Str(Str, String),
-    Bool(bool, Span),
-    Other(LitKind, Span),
+    Bool(bool, At),
+    Other(LitKind, At),
 }
 
 impl Lit {
-    fn span(&self) -> Span {
+    fn at(&self) -> At {
         match self {
-            Lit::Str(s, _) => s.span,
-            Lit::Bool(_, span) | Lit::Other(_, span) => *span,
+            Lit::Str(s, _) => s.at,
+            Lit::Bool(_, at) | Lit::Other(_, at) => *at,
         }
     }
 
@@ -328,35 +326,26 @@ impl Lit {
 /// Takes the literal the cursor is on (the caller has checked there is one).
 fn lit(input: &mut Cursor) -> Lit {
     match input.next() {
-        Some(TokenTree::Ident(i)) => Lit::Bool(i == "true", i.span()),
-        Some(TokenTree::Literal(l)) => {
-            let repr = l.to_string();
-            match unescape::string(&repr) {
-                Some((value, suffix)) if unescape::kind(&repr) == LitKind::Str => Lit::Str(
-                    Str {
-                        value,
-                        span: l.span(),
-                    },
-                    suffix.to_owned(),
-                ),
-                _ => Lit::Other(unescape::kind(&repr), l.span()),
+        Some(Token::Ident(i, at)) => Lit::Bool(i == "true", at),
+        Some(Token::Literal(repr, at)) => match unescape::string(&repr) {
+            Some((value, suffix)) if unescape::kind(&repr) == LitKind::Str => {
+                Lit::Str(Str { value, at }, suffix.to_owned())
             }
-        }
-        other => Lit::Other(
-            LitKind::Int,
-            other.map_or_else(Span::call_site, |t| t.span()),
-        ),
+            _ => Lit::Other(unescape::kind(&repr), at),
+        },
+        other => Lit::Other(LitKind::Int, other.map_or(At::CallSite, |t| t.at())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proc_macro2::Group;
+    use crate::tokens::test::read;
+    use proc_macro2::{Group, TokenStream, TokenTree};
     use quote::quote;
 
     fn parse_str(tokens: TokenStream) -> Result<Args, String> {
-        parse(tokens).map_err(|e| e.message().to_owned())
+        parse(read(tokens, &mut Vec::new())).map_err(|e| e.message().to_owned())
     }
 
     #[test]
@@ -389,75 +378,189 @@ mod tests {
 
     #[test]
     fn a_path_passed_on_by_macro_rules_is_read_through_its_invisible_group() {
-        let group = Group::new(Delimiter::None, quote!("llm.toml"));
-        let args = parse(TokenStream::from(TokenTree::Group(group)));
-        assert_eq!(args.map(|a| a.path.value).ok().as_deref(), Some("llm.toml"));
+        let group = Group::new(proc_macro2::Delimiter::None, quote!("llm.toml"));
+        let mut shown = Vec::new();
+        let args = parse(read(TokenStream::from(TokenTree::Group(group)), &mut shown));
+        let path = args.map(|a| a.path).ok();
+        assert_eq!(path.as_ref().map(|p| p.value.as_str()), Some("llm.toml"));
+        // The path's own token, not the group around it, is where its errors point.
+        assert_eq!(path.map(|p| p.at), Some(At::Token(1)));
+        assert_eq!(shown.get(1).map(String::as_str), Some("\"llm.toml\""));
     }
 
-    #[test]
-    fn each_mistake_has_its_message() {
-        let cases = [
-            (quote!(), "needs the path"),
-            (quote!(llm_toml), "must be a string literal"),
-            (quote!(b"llm.toml"), "found a byte string"),
-            (quote!(c"llm.toml"), "found a C string"),
-            (quote!('l'), "found a character literal"),
-            (quote!(1usize), "found an integer"),
-            (quote!(1.5), "found a float"),
-            (quote!(true), "found a boolean"),
-            (quote!("llm.toml"x), "cannot have a literal suffix"),
-            (quote!(concat!("a", "b")), "are not expanded"),
-            (quote!(table = "x"), "comes first"),
-            (quote!("a.toml" "b.toml"), "expected `,`"),
-            (quote!("a.toml", "b.toml"), "only one config path"),
-            (quote!("a.toml", fn), "expected an option"),
-            (quote!("a.toml", tabel = "x"), "did you mean `table`?"),
-            (quote!("a.toml", colour = "x"), "unknown option `colour`"),
-            (
-                quote!("a.toml", table),
-                "unexpected end of input, expected `=` after `table`",
-            ),
-            (
-                quote!("a.toml", table "x"),
-                "expected `=` after `table`: write `table = \"…\"`",
-            ),
-            (
-                quote!("a.toml", deny_warnings),
-                "write `deny_warnings = true`",
-            ),
-            (quote!("a.toml", table = 1), "takes a string literal"),
-            (quote!("a.toml", table = "x"y), "takes a string literal"),
-            (
-                quote!("a.toml", table = ),
-                "unexpected end of input, `table` takes a string literal",
-            ),
-            (quote!("a.toml", table = ""), "`table` is empty"),
-            (quote!("a.toml", table = " "), "`table` is empty"),
-            (quote!("a.toml", deny_warnings = "yes"), "`true` or `false`"),
-            (quote!("a.toml", deny_warnings = yes), "`true` or `false`"),
-            (
-                quote!("a.toml", deny_warnings =),
-                "unexpected end of input, `deny_warnings`",
-            ),
-            (quote!("a.toml", table = "a", table = "b"), "given twice"),
-            (
-                quote!("a.toml", deny_warnings = true, deny_warnings = false),
-                "given twice",
-            ),
-        ];
-        for (tokens, expected) in cases {
+    /// Each case's message, and the token it is shown on (`None`: the macro call, at the end
+    /// of the input).
+    fn assert_mistakes<const N: usize>(cases: [(TokenStream, &str, Option<&str>); N]) {
+        for (tokens, expected, token) in cases {
             let shown = tokens.to_string();
-            match parse_str(tokens) {
+            let mut texts = Vec::new();
+            match parse(read(tokens, &mut texts)) {
                 Ok(_) => panic!("`{shown}` was accepted"),
-                Err(e) => assert!(e.contains(expected), "`{shown}`: {e}"),
+                Err(e) => {
+                    assert!(e.message().contains(expected), "`{shown}`: {}", e.message());
+                    let at = match e.at() {
+                        At::CallSite => None,
+                        At::Token(i) => texts.get(i).map(String::as_str),
+                    };
+                    assert_eq!(at, token, "`{shown}`: {}", e.message());
+                }
             }
         }
     }
 
     #[test]
+    fn each_mistake_in_the_path_has_its_message() {
+        assert_mistakes([
+            (quote!(), "needs the path", None),
+            (
+                quote!(llm_toml),
+                "must be a string literal",
+                Some("llm_toml"),
+            ),
+            (
+                quote!(("llm.toml")),
+                "must be a string literal",
+                Some("(\"llm.toml\")"),
+            ),
+            (
+                quote!(b"llm.toml"),
+                "found a byte string",
+                Some("b\"llm.toml\""),
+            ),
+            (
+                quote!(c"llm.toml"),
+                "found a C string",
+                Some("c\"llm.toml\""),
+            ),
+            (quote!('l'), "found a character literal", Some("'l'")),
+            (quote!(1usize), "found an integer", Some("1usize")),
+            (quote!(1.5), "found a float", Some("1.5")),
+            (quote!(true), "found a boolean", Some("true")),
+            (
+                quote!("llm.toml"x),
+                "cannot have a literal suffix",
+                Some("\"llm.toml\"x"),
+            ),
+            (
+                quote!(concat!("a", "b")),
+                "are not expanded",
+                Some("concat"),
+            ),
+            (quote!(table = "x"), "comes first", Some("table")),
+        ]);
+    }
+
+    #[test]
+    fn each_mistake_in_the_options_has_its_message() {
+        assert_mistakes([
+            (
+                quote!("a.toml" "b.toml"),
+                "expected `,`",
+                Some("\"b.toml\""),
+            ),
+            (
+                quote!("a.toml", "b.toml"),
+                "only one config path",
+                Some("\"b.toml\""),
+            ),
+            (quote!("a.toml", fn), "expected an option", Some("fn")),
+            (
+                quote!("a.toml", tabel = "x"),
+                "did you mean `table`?",
+                Some("tabel"),
+            ),
+            (
+                quote!("a.toml", colour = "x"),
+                "unknown option `colour`",
+                Some("colour"),
+            ),
+            (
+                quote!("a.toml", table),
+                "unexpected end of input, expected `=` after `table`",
+                None,
+            ),
+            (
+                quote!("a.toml", table "x"),
+                "expected `=` after `table`: write `table = \"…\"`",
+                Some("\"x\""),
+            ),
+            (
+                quote!("a.toml", deny_warnings),
+                "write `deny_warnings = true`",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn each_mistake_in_an_option_value_has_its_message() {
+        assert_mistakes([
+            (
+                quote!("a.toml", table = 1),
+                "takes a string literal",
+                Some("1"),
+            ),
+            (
+                quote!("a.toml", table = "x"y),
+                "takes a string literal",
+                Some("\"x\"y"),
+            ),
+            (
+                quote!("a.toml", table = ),
+                "unexpected end of input, `table` takes a string literal",
+                None,
+            ),
+            (
+                quote!("a.toml", table = ""),
+                "`table` is empty",
+                Some("\"\""),
+            ),
+            (
+                quote!("a.toml", table = " "),
+                "`table` is empty",
+                Some("\" \""),
+            ),
+            (
+                quote!("a.toml", deny_warnings = "yes"),
+                "`true` or `false`",
+                Some("\"yes\""),
+            ),
+            (
+                quote!("a.toml", deny_warnings = yes),
+                "`true` or `false`",
+                Some("yes"),
+            ),
+            (
+                quote!("a.toml", deny_warnings =),
+                "unexpected end of input, `deny_warnings`",
+                None,
+            ),
+            (
+                quote!("a.toml", table = "a", table = "b"),
+                "given twice",
+                Some("table"),
+            ),
+            (
+                quote!("a.toml", deny_warnings = true, deny_warnings = false),
+                "given twice",
+                Some("deny_warnings"),
+            ),
+        ]);
+    }
+
+    /// An option given twice is shown on its second name.
+    #[test]
+    fn a_repeated_option_is_shown_on_its_repetition() {
+        let mut texts = Vec::new();
+        let error = parse(read(quote!("a.toml", table = "a", table = "b"), &mut texts));
+        let second = texts.iter().rposition(|t| t == "table").map(At::Token);
+        assert_eq!(error.err().map(|e| e.at()), second);
+    }
+
+    #[test]
     fn the_compile_error_carries_the_message() {
-        let error = ArgError::new(Span::call_site(), "no \"good\"");
-        let shown = error.to_compile_error().to_string();
-        assert_eq!(shown, r#":: core :: compile_error ! { "no \"good\"" }"#);
+        let error = ArgError::new(At::CallSite, "no \"good\"");
+        let shown = error.output().source();
+        assert_eq!(shown, r#"::core::compile_error! { "no \"good\"" }"#);
     }
 }

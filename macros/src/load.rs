@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 // The 16 MiB cap and the capped read are shared with the CLI and `Config::load`.
 use llmcfg_core::file::{FileError, MAX_CONFIG_BYTES};
-use proc_macro2::{Span, TokenStream};
-use quote::quote_spanned;
 
 /// A config file read from disk.
 #[derive(Debug)]
@@ -139,12 +137,12 @@ help: TOML files must be UTF-8; re-save the file as UTF-8"
 
 /// `const _: &[u8] = include_bytes!("/abs/llm.toml");`: rustc records the file in the crate's
 /// dep-info, so cargo rebuilds the crate when the TOML changes. The unnamed const is never
-/// referenced, so the bytes do not reach the binary.
-pub(crate) fn dependency(file: &File, span: Span) -> TokenStream {
-    let path = &file.absolute;
-    quote_spanned! {span=>
-        const _: &[u8] = ::core::include_bytes!(#path);
-    }
+/// referenced, so the bytes do not reach the binary. Source text, for the path literal's span.
+pub(crate) fn dependency(file: &File) -> String {
+    format!(
+        "const _: &[u8] = ::core::include_bytes!({:?});",
+        file.absolute
+    )
 }
 
 #[cfg(test)]
@@ -173,6 +171,13 @@ mod tests {
         assert_eq!(file.name, "sub/llm.toml");
         assert_eq!(file.text, "[llm]\n");
         assert!(Path::new(&file.absolute).is_absolute());
+        assert_eq!(
+            dependency(&file),
+            format!(
+                "const _: &[u8] = ::core::include_bytes!({:?});",
+                file.absolute
+            )
+        );
     }
 
     #[test]

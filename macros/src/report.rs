@@ -2,40 +2,70 @@
 //! the path literal, and warnings the compiler prints (or, with `deny_warnings`, errors).
 
 use llmcfg_core::{Diagnostic, Report, SourceFile};
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro::{Delimiter, Group, Punct, Spacing, Span, TokenStream, TokenTree};
 
-/// A bad argument: its `compile_error!`, then placeholder items (an empty config) so code that
-/// uses `CONFIG` does not add errors of its own.
-pub(crate) fn argument_error(error: &crate::args::ArgError) -> TokenStream {
-    let mut out = error.to_compile_error();
-    out.extend(llmcfg_core::codegen::items(
-        &llmcfg_core::LlmConfig::default(),
-        &SourceFile::new("", ""),
-    ));
-    out
+use crate::tokens;
+
+/// One error or warning for the compiler to show, as source text (see [`Output::tokens`]).
+#[derive(Debug)]
+pub(crate) enum Output {
+    /// `::core::compile_error! { "text" }`.
+    Error(String),
+    /// A use of a `#[deprecated]` constant `name` whose note is the report. Warnings do not
+    /// fail the build unless `deny_warnings` is set; they are shown through the `deprecated`
+    /// lint, the one lint a macro can trigger on stable Rust with its own text, so `cargo build`
+    /// prints them and `#![deny(deprecated)]` also denies them.
+    Warning { name: String, note: String },
 }
 
-/// Every diagnostic of `report` as compiler output.
-///
-/// Errors become `compile_error!`. Warnings do not fail the build unless `deny_warnings` is set;
-/// they are shown through the `deprecated` lint, the one lint a macro can trigger on stable Rust
-/// with its own text, so `cargo build` prints them and `#![deny(deprecated)]` also denies them.
-pub(crate) fn diagnostics(report: &Report, span: Span, deny_warnings: bool) -> TokenStream {
-    let mut out = TokenStream::new();
+impl Output {
+    /// The source of the tokens that carry the report's span.
+    pub(crate) fn source(&self) -> String {
+        match self {
+            Output::Error(text) => format!("::core::compile_error! {{ {text:?} }}"),
+            Output::Warning { name, note } => format!(
+                "#[deprecated(note = {note:?})] #[allow(non_upper_case_globals)] const {name}: () = (); {name}"
+            ),
+        }
+    }
+
+    /// The compiler's tokens, on `span` (the path literal's, or the offending argument's) so
+    /// rustc reports there: a warning's lint is not muted as coming from a macro.
+    pub(crate) fn tokens(&self, span: Span) -> TokenStream {
+        let spanned = tokens::spanned(&self.source(), span);
+        match self {
+            Output::Error(_) => spanned,
+            Output::Warning { .. } => {
+                // The unnamed const around the constant and its use is the macro's own code, on
+                // the call site.
+                let mut out = tokens::parse("const _: () =");
+                out.extend([
+                    TokenTree::Group(Group::new(Delimiter::Brace, spanned)),
+                    TokenTree::Punct(Punct::new(';', Spacing::Alone)),
+                ]);
+                out
+            }
+        }
+    }
+}
+
+/// Every diagnostic of `report` as compiler output: errors, and warnings (errors with
+/// `deny_warnings`).
+pub(crate) fn diagnostics(report: &Report, deny_warnings: bool) -> Vec<Output> {
+    let mut out = Vec::new();
     // Rendered together, so a help repeated in the file is printed once, as by the CLI.
     let texts = llmcfg_core::render::plain_all(&report.source, &report.diagnostics);
     for (diag, rendered) in report.diagnostics.iter().zip(texts) {
         let pad = " ".repeat(gutter(&report.source, diag));
         if diag.is_error() {
-            out.extend(compile_error(&text(&rendered, diag), span));
+            out.push(Output::Error(text(&rendered, diag)));
         } else if deny_warnings {
             let mut text = text(&rendered, diag);
             text.push_str(&format!(
                 "\n{pad} = note: `deny_warnings = true` in the macro's arguments turns llmcfg \
                  warnings into errors"
             ));
-            out.extend(compile_error(&text, span));
+            out.push(Output::Error(text));
         } else {
             let mut text = text(&rendered, diag);
             text.push_str(&format!(
@@ -43,7 +73,10 @@ pub(crate) fn diagnostics(report: &Report, span: Span, deny_warnings: bool) -> T
                  makes it an error, `#[allow(deprecated)]` on the item around the macro call \
                  hides it"
             ));
-            out.extend(warning(&text, diag, span));
+            out.push(Output::Warning {
+                name: format!("llmcfg_{}", diag.code.as_str().replace('-', "_")),
+                note: text,
+            });
         }
     }
     out
@@ -71,31 +104,6 @@ fn gutter(source: &SourceFile, diag: &Diagnostic) -> usize {
         .unwrap_or(1)
 }
 
-fn compile_error(text: &str, span: Span) -> TokenStream {
-    quote_spanned! {span=> ::core::compile_error! { #text } }
-}
-
-/// A use of a `#[deprecated]` constant whose note is the report. The tokens carry the path
-/// literal's span so the lint is reported there and not muted as coming from a macro.
-fn warning(text: &str, diag: &Diagnostic, span: Span) -> TokenStream {
-    let name = proc_macro2::Ident::new(
-        &format!("llmcfg_{}", diag.code.as_str().replace('-', "_")),
-        span,
-    );
-    let item = quote_spanned! {span=>
-        #[deprecated(note = #text)]
-        #[allow(non_upper_case_globals)]
-        const #name: () = ();
-    };
-    let use_ = quote_spanned! {span=> #name };
-    quote! {
-        const _: () = {
-            #item
-            #use_
-        };
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,7 +126,11 @@ mod tests {
         assert!(shown.contains("[llmcfg::toml-syntax]"), "{shown}");
         assert!(shown.contains("api_key_env = *****"), "{shown}");
         assert!(!shown.contains(KEY) && !shown.contains('\u{1b}'), "{shown}");
-        let tokens = diagnostics(&report, Span::call_site(), true).to_string();
-        assert!(!tokens.contains(KEY), "{tokens}");
+        let outputs = diagnostics(&report, true);
+        assert!(!outputs.is_empty());
+        for output in outputs {
+            let source = output.source();
+            assert!(!source.contains(KEY), "{source}");
+        }
     }
 }

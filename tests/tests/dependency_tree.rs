@@ -98,17 +98,27 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde_derive() {
 }
 
 /// Issue 12: nothing in an application's build of llmcfg, the proc macro and what it runs
-/// included, needs syn (the error types implement `Display` and `Error` by hand). syn and a
-/// derive are the longest chain of a cold build; an application that derives for itself pays
-/// for them once, not for llmcfg.
+/// included, needs syn (the error types implement `Display` and `Error` by hand), nor
+/// proc-macro2 and quote (the macro writes its code as source text and hands it to the
+/// compiler's `proc_macro`). syn and a derive are the longest chain of a cold build, and
+/// proc-macro2, quote and unicode-ident a second early in it; an application that derives for
+/// itself pays for them once, not for llmcfg.
 #[test]
-fn an_application_s_build_of_llmcfg_compiles_no_syn() {
+fn an_application_s_build_of_llmcfg_compiles_no_syn_proc_macro2_or_quote() {
     let facade = normal_tree("llmcfg");
     assert!(facade.iter().any(|c| c == "llmcfg-macros"), "{facade:?}");
-    for derive in ["syn", "thiserror", "thiserror-impl", "serde_derive"] {
+    for crate_ in [
+        "syn",
+        "thiserror",
+        "thiserror-impl",
+        "serde_derive",
+        "proc-macro2",
+        "quote",
+        "unicode-ident",
+    ] {
         assert!(
-            !facade.iter().any(|c| c == derive),
-            "`{derive}` is in the build of `llmcfg`: {facade:?}"
+            !facade.iter().any(|c| c == crate_),
+            "`{crate_}` is in the build of `llmcfg`: {facade:?}"
         );
     }
 }

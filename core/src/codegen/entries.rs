@@ -12,7 +12,6 @@ use std::time::Duration;
 use crate::lower::{CallLayer, LoweredAlias, LoweredBackend};
 use crate::model::Credential;
 use crate::vocab::{BackendKind, CredentialKind, Hosting, KeyOutput, RetryClass, Transport};
-use proc_macro2::Literal;
 
 use super::tokens::W;
 
@@ -128,7 +127,7 @@ pub(super) fn backend(w: &mut W, lb: &LoweredBackend<'_>) {
         f.set(lb.credential.is_none(), "credential", |w| {
             if let Some(i) = lb.credential {
                 w.ident("__some").paren(|w| {
-                    w.lit(Literal::u32_suffixed(i));
+                    w.num(i, "u32");
                 });
             }
         });
@@ -154,10 +153,10 @@ pub(super) fn backend(w: &mut W, lb: &LoweredBackend<'_>) {
             });
         });
         f.set(b.weight == 100, "weight", |w| {
-            w.lit(Literal::u32_suffixed(b.weight));
+            w.num(b.weight, "u32");
         });
         f.set(b.priority == 0, "priority", |w| {
-            w.lit(Literal::i32_suffixed(b.priority));
+            w.num(b.priority, "i32");
         });
         opt_str(f, "auth_header", b.auth_header.as_ref().map(|s| s.as_str()));
         f.set(b.headers.is_empty(), "headers", |w| {
@@ -184,11 +183,11 @@ pub(super) fn alias(w: &mut W, la: &LoweredAlias<'_>) {
         opt_str(f, "backend", a.backend.as_ref().map(|s| s.as_str()));
         f.set(la.candidates.is_empty(), "candidates", |w| {
             w.list(&la.candidates, |w, &i| {
-                w.lit(Literal::u32_suffixed(i));
+                w.num(i, "u32");
             });
         });
         f.set(la.position == 0, "position", |w| {
-            w.lit(Literal::u32_suffixed(la.position));
+            w.num(la.position, "u32");
         });
         f.set(la.fallbacks.is_empty(), "fallbacks", |w| {
             w.list(&la.fallbacks, |w, fallback| {
@@ -203,9 +202,9 @@ pub(super) fn alias(w: &mut W, la: &LoweredAlias<'_>) {
 fn some_duration(w: &mut W, d: Duration) {
     w.ident("__some").paren(|w| {
         w.word("__Duration", "new").paren(|w| {
-            w.lit(Literal::u64_suffixed(d.as_secs()))
+            w.num(d.as_secs(), "u64")
                 .punct(',')
-                .lit(Literal::u32_suffixed(d.subsec_nanos()));
+                .num(d.subsec_nanos(), "u32");
         });
     });
 }
@@ -213,7 +212,7 @@ fn some_duration(w: &mut W, d: Duration) {
 /// `__some(n)`.
 fn some_count(w: &mut W, n: u32) {
     w.ident("__some").paren(|w| {
-        w.lit(Literal::u32_suffixed(n));
+        w.num(n, "u32");
     });
 }
 

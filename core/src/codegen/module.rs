@@ -1,11 +1,8 @@
 //! The layout of an entry module (`credentials`, `backends`, `aliases`): the entries' literals
 //! in chunked `const` arrays, `ALL`, and a documented constant per entry.
 
-use proc_macro2::Literal;
-use quote::quote;
-
 use super::tokens::W;
-use super::{Gen, const_idents, prelude};
+use super::{Gen, PRELUDE, const_idents};
 
 /// What differs between the three entry modules.
 pub(super) struct Module<'m> {
@@ -36,9 +33,9 @@ impl Gen<'_> {
         let (names, docs): (Vec<&str>, Vec<String>) = entries.iter().map(name_and_doc).unzip();
         let idents = const_idents(names);
         w.doc(m.doc);
-        w.stream(quote!(#[allow(dead_code)] pub mod));
+        w.code("#[allow(dead_code)] pub mod");
         w.ident(m.name).brace(|w| {
-            w.stream(prelude());
+            w.code(PRELUDE);
             w.ident("const")
                 .ident("__D")
                 .punct(':')
@@ -57,7 +54,7 @@ impl Gen<'_> {
                 w.ident(m.ty);
                 w.punct('=').punct('&').ident("ALL");
                 w.bracket(|w| {
-                    w.lit(Literal::usize_suffixed(i));
+                    w.num(i, "usize");
                 });
                 w.punct(';');
             }
@@ -86,9 +83,7 @@ fn chunks<E>(w: &mut W, m: &Module<'_>, entries: &[E], literal: &impl Fn(&mut W,
         let chunk = &entries[(k * size).min(n)..((k + 1) * size).min(n)];
         w.ident("const").ident(&format!("__C{k}")).punct(':');
         w.bracket(|w| {
-            w.ident(m.ty)
-                .punct(';')
-                .lit(Literal::usize_unsuffixed(size));
+            w.ident(m.ty).punct(';').num(size, "");
         });
         w.punct('=').bracket(|w| {
             for entry in chunk {
@@ -106,11 +101,9 @@ fn chunks<E>(w: &mut W, m: &Module<'_>, entries: &[E], literal: &impl Fn(&mut W,
     }
     w.ident("static").ident("__CHUNKS").punct(':').bracket(|w| {
         w.bracket(|w| {
-            w.ident(m.ty)
-                .punct(';')
-                .lit(Literal::usize_unsuffixed(size));
+            w.ident(m.ty).punct(';').num(size, "");
         });
-        w.punct(';').lit(Literal::usize_unsuffixed(count));
+        w.punct(';').num(count, "");
     });
     w.punct('=').bracket(|w| {
         for k in 0..count {
@@ -134,9 +127,9 @@ fn chunks<E>(w: &mut W, m: &Module<'_>, entries: &[E], literal: &impl Fn(&mut W,
         .paren(|_| {});
     if size * count > n {
         w.punct('.').ident("split_at").paren(|w| {
-            w.lit(Literal::usize_unsuffixed(n));
+            w.num(n, "");
         });
-        w.punct('.').lit(Literal::usize_unsuffixed(0));
+        w.punct('.').num(0, "");
     }
     w.punct(';');
 }

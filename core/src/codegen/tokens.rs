@@ -1,77 +1,109 @@
-//! A flat token writer for the generated code. A proc macro runs unoptimised in a debug build,
-//! and `quote!` builds a stream per invocation and per interpolated value, each one a handle
-//! the compiler's proc-macro bridge creates, clones, concatenates and drops: at N = 10,000
-//! entries that was most of the macro's own time. Here each group's tokens go into one `Vec`
-//! and become one stream, the fewest the token shape allows.
+//! A flat writer of the generated code's source text. A proc macro runs unoptimised in a
+//! debug build, and every token built through `proc_macro`'s API is a handle the compiler's
+//! proc-macro bridge creates, moves and drops: at N = 10,000 entries that was most of the
+//! macro's own time, and building tokens here meant compiling `proc-macro2` and `quote` in
+//! every application (issue 12). Text crosses the bridge once, and rustc's lexer reads it.
+//!
+//! Tokens are separated by one space (none after the first half of `::` or `..`), as
+//! `proc_macro2` prints a stream: no two tokens can run together into another (`a b`, `& &`,
+//! a string literal and a following identifier that would be its suffix).
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use std::fmt::Write as _;
 
-/// Tokens being written, in order; [`W::finish`] turns them into a stream.
-#[derive(Default)]
-pub(super) struct W(Vec<TokenTree>);
+/// Source text being written; [`W::finish`] hands it over.
+pub(super) struct W {
+    text: String,
+    /// No space before the next token: it starts a group or follows a joint punctuation mark.
+    glued: bool,
+}
 
 impl W {
     pub(super) fn new() -> Self {
-        W(Vec::new())
+        W {
+            text: String::new(),
+            glued: true,
+        }
+    }
+
+    /// Writes the separator a new token needs.
+    fn space(&mut self) {
+        if !self.glued {
+            self.text.push(' ');
+        }
+        self.glued = false;
     }
 
     /// An identifier. `name` comes from this module's own words (field names, vocabulary
     /// `ident()`s, constant names made by `vocab::const_name`), which are always identifiers.
     pub(super) fn ident(&mut self, name: &str) -> &mut Self {
-        self.0.push(Ident::new(name, Span::call_site()).into());
+        self.space();
+        self.text.push_str(name);
         self
     }
 
     /// A single-character punctuation mark (`,`, `:`, `=`, `;`, `&`, `#`).
     pub(super) fn punct(&mut self, ch: char) -> &mut Self {
-        self.0.push(Punct::new(ch, Spacing::Alone).into());
+        self.space();
+        self.text.push(ch);
         self
     }
 
     /// A two-character operator (`::`, `..`).
     pub(super) fn op2(&mut self, ch: char) -> &mut Self {
-        self.0.push(Punct::new(ch, Spacing::Joint).into());
+        self.punct(ch);
+        self.glued = true;
         self.punct(ch)
     }
 
-    /// `"value"`.
+    /// `"value"`: `str`'s `Debug` writes a valid Rust string literal of any string (quotes,
+    /// backslashes and control characters escaped).
     pub(super) fn str(&mut self, value: &str) -> &mut Self {
-        self.0.push(Literal::string(value).into());
+        self.space();
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.text, "{value:?}");
         self
     }
 
-    /// A suffixed or otherwise ready literal (`0u32`, `100i32`).
-    pub(super) fn lit(&mut self, literal: Literal) -> &mut Self {
-        self.0.push(literal.into());
+    /// A number literal with its type suffix (`0u32`, `100i32`), or none when `suffix` is
+    /// empty (array lengths, tuple fields).
+    pub(super) fn num(&mut self, value: impl std::fmt::Display, suffix: &str) -> &mut Self {
+        self.space();
+        let _ = write!(self.text, "{value}{suffix}");
         self
     }
 
-    /// A delimited group whose tokens `inner` writes.
-    pub(super) fn group(&mut self, delimiter: Delimiter, inner: impl FnOnce(&mut W)) -> &mut Self {
-        let mut w = W::new();
-        inner(&mut w);
-        self.0.push(Group::new(delimiter, w.finish()).into());
+    /// A delimited group (`open` `close`: `(` `)`, `[` `]` or `{` `}`) whose tokens `inner`
+    /// writes.
+    fn group(&mut self, open: char, close: char, inner: impl FnOnce(&mut W)) -> &mut Self {
+        self.space();
+        self.text.push(open);
+        self.glued = true;
+        inner(self);
+        self.text.push(close);
+        self.glued = false;
         self
     }
 
     /// `( … )`.
     pub(super) fn paren(&mut self, inner: impl FnOnce(&mut W)) -> &mut Self {
-        self.group(Delimiter::Parenthesis, inner)
+        self.group('(', ')', inner)
     }
 
     /// `[ … ]`.
     pub(super) fn bracket(&mut self, inner: impl FnOnce(&mut W)) -> &mut Self {
-        self.group(Delimiter::Bracket, inner)
+        self.group('[', ']', inner)
     }
 
     /// `{ … }`.
     pub(super) fn brace(&mut self, inner: impl FnOnce(&mut W)) -> &mut Self {
-        self.group(Delimiter::Brace, inner)
+        self.group('{', '}', inner)
     }
 
-    /// A stream built elsewhere (`quote!` for the one-off parts).
-    pub(super) fn stream(&mut self, tokens: TokenStream) -> &mut Self {
-        self.0.extend(tokens);
+    /// Complete tokens written as source (the one-off parts: attributes, the prelude), each
+    /// delimiter closed in `source` itself.
+    pub(super) fn code(&mut self, source: &str) -> &mut Self {
+        self.space();
+        self.text.push_str(source);
         self
     }
 
@@ -130,7 +162,7 @@ impl W {
         self.punct(',')
     }
 
-    pub(super) fn finish(self) -> TokenStream {
-        self.0.into_iter().collect()
+    pub(super) fn finish(self) -> String {
+        self.text
     }
 }
