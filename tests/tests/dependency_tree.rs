@@ -7,21 +7,13 @@ use std::process::Command;
 
 const HEAVY: &[&str] = &["toml", "toml_parser", "miette", "syn", "proc-macro2"];
 
-/// The crate names in `cargo tree -p llmcfg -e normal,no-proc-macro` with `features`.
-fn runtime_tree(features: &[&str]) -> Vec<String> {
+/// The crate names in `cargo tree -p PACKAGE -e EDGES` with `features`.
+fn tree(package: &str, edges: &str, features: &[&str]) -> Vec<String> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let mut cmd = Command::new(env!("CARGO"));
-    cmd.args([
-        "tree",
-        "-p",
-        "llmcfg",
-        "-e",
-        "normal,no-proc-macro",
-        "--prefix",
-        "none",
-    ])
-    .arg("--manifest-path")
-    .arg(&manifest);
+    cmd.args(["tree", "-p", package, "-e", edges, "--prefix", "none"])
+        .arg("--manifest-path")
+        .arg(&manifest);
     if !features.is_empty() {
         cmd.args(["--features", &features.join(",")]);
     }
@@ -36,6 +28,16 @@ fn runtime_tree(features: &[&str]) -> Vec<String> {
         .filter_map(|line| line.split_whitespace().next())
         .map(str::to_string)
         .collect()
+}
+
+/// What the application links: `llmcfg`'s tree without proc macros, with `features`.
+fn runtime_tree(features: &[&str]) -> Vec<String> {
+    tree("llmcfg", "normal,no-proc-macro", features)
+}
+
+/// What the application builds: `PACKAGE`'s tree with its proc macros and theirs.
+fn normal_tree(package: &str) -> Vec<String> {
+    tree(package, "normal", &[])
 }
 
 #[test]
@@ -55,27 +57,6 @@ fn the_load_feature_is_what_brings_the_parser_in() {
     // Proves the check above can fail: the same query sees toml once `load` is on.
     let tree = runtime_tree(&["load"]);
     assert!(tree.iter().any(|c| c == "toml"), "{tree:?}");
-}
-
-/// `cargo tree -p PACKAGE -e normal` (proc macros included), crate names only.
-fn normal_tree(package: &str) -> Vec<String> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let out = Command::new(env!("CARGO"))
-        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .output()
-        .expect("run cargo tree");
-    assert!(
-        out.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Issue 12: in a cold build the runtime compiles beside the proc macro and serde_derive, not
