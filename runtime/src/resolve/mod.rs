@@ -201,14 +201,7 @@ impl<'c> Resolver<'c> {
         &'a self,
         request: impl Into<Request<'a>>,
     ) -> Result<Resolved<'a>, ResolveError> {
-        self.resolve_request(request.into())
-    }
-
-    /// [`Resolver::resolve`] past the conversion. Neither generic nor `#[inline]`, so an
-    /// application compiles a call here rather than the resolver itself: its rebuild after an
-    /// edit of `llm.toml` stays short in release (issue 12). `plan` and `resolve_plan` are
-    /// inlined into it, within this crate.
-    fn resolve_request<'a>(&'a self, request: Request<'a>) -> Result<Resolved<'a>, ResolveError> {
+        let request = request.into();
         let plan = self.plan(&request)?;
         self.resolve_plan(plan)
     }
