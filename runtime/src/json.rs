@@ -33,6 +33,16 @@ pub(crate) fn object<'de, O: Object<'de>, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor::<O>(PhantomData))
 }
 
+/// A whole document that is one object read as `O`: anything after the object (a second
+/// value, stray characters) is an error, as with `serde_json::from_str`.
+pub(crate) fn document<'de, O: Object<'de>, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<O::Output, serde_json::Error> {
+    let value = object::<O, _>(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
 struct ObjectVisitor<O>(PhantomData<O>);
 
 impl<'de, O: Object<'de>> Visitor<'de> for ObjectVisitor<O> {
@@ -84,7 +94,17 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> 
 /// a key.
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
+    /// A string borrowed from the input (no escape in it).
+    pub(crate) fn borrowed(value: &'de str) -> Self {
+        Key(Cow::Borrowed(value))
+    }
+
+    /// A string the deserializer had to copy (it held an escape): zeroized when dropped.
+    pub(crate) fn owned(value: String) -> Self {
+        Key(Cow::Owned(value))
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
@@ -114,15 +134,15 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(v)))
+        Ok(Key::borrowed(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v.to_owned())))
+        Ok(Key::owned(v.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v)))
+        Ok(Key::owned(v))
     }
 }
 
@@ -165,8 +185,7 @@ mod tests {
     }
 
     fn parse(json: &str) -> Result<ProbeOut, String> {
-        let mut de = serde_json::Deserializer::from_str(json);
-        object::<Probe, _>(&mut de).map_err(|e| e.to_string())
+        document::<Probe, _>(serde_json::Deserializer::from_str(json)).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -195,6 +214,7 @@ mod tests {
                 "invalid type: integer `1`, expected a string",
             ),
             (r#"["a"]"#, "expected a probe object"),
+            (r#"{"name":"a"} {"name":"b"}"#, "trailing characters"),
         ] {
             let message = parse(json).expect_err(json);
             assert!(message.contains(error), "{json}: {message}");

@@ -176,9 +176,7 @@ impl Registry {
                 max: MAX_REGISTRY_BYTES,
             });
         }
-        let mut de = serde_json::Deserializer::from_str(json);
-        let parsed = json::object::<RegistryIn, _>(&mut de)
-            .and_then(|parsed| de.end().map(|()| parsed))
+        let parsed = json::document::<RegistryIn, _>(serde_json::Deserializer::from_str(json))
             .map_err(|e| json_error(&e))?;
         let mut aliases = parsed
             .aliases

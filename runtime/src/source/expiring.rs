@@ -1,12 +1,10 @@
 //! What a key command is asked for ([`CommandSpec`]) and how its answer is read: the first line
 //! of its stdout, or (`output = "json"`) an object with the key and when it expires.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
-use zeroize::Zeroize;
 
 use super::command::{run_capturing, run_key_command};
 use super::{DEFAULT_COMMAND_TIMEOUT, SourceError};
@@ -223,7 +221,8 @@ impl<'de: 'a, 'a> json::Object<'de> for AnswerFields<'a> {
 /// A field's value: a string, or what kind of thing it is instead (never its content: a
 /// value copied into a `serde_json::Value` would outlive the zeroized buffer).
 enum Field<'a> {
-    Str(Cow<'a, str>),
+    /// Zeroized when dropped if it had to be copied (`json::Key`).
+    Str(json::Key<'a>),
     Null,
     Other,
 }
@@ -242,13 +241,13 @@ impl<'de: 'a, 'a> serde_core::de::Visitor<'de> for FieldVisitor<'a> {
         f.write_str("any JSON value")
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'a>, E> {
-        Ok(Field::Str(Cow::Borrowed(v)))
+        Ok(Field::Str(json::Key::borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Field<'a>, E> {
-        Ok(Field::Str(Cow::Owned(v.to_owned())))
+        Ok(Field::Str(json::Key::owned(v.to_owned())))
     }
     fn visit_string<E>(self, v: String) -> Result<Field<'a>, E> {
-        Ok(Field::Str(Cow::Owned(v)))
+        Ok(Field::Str(json::Key::owned(v)))
     }
     fn visit_unit<E>(self) -> Result<Field<'a>, E> {
         Ok(Field::Null)
@@ -284,14 +283,6 @@ impl<'de: 'a, 'a> serde_core::de::Visitor<'de> for FieldVisitor<'a> {
     }
 }
 
-impl Drop for Field<'_> {
-    fn drop(&mut self) {
-        if let Field::Str(Cow::Owned(owned)) = self {
-            owned.zeroize();
-        }
-    }
-}
-
 fn parse_json_key(program: &str, stdout: &[u8]) -> Result<FetchedKey, SourceError> {
     let bad = |problem| SourceError::CommandBadJson {
         program: program.to_string(),
@@ -300,22 +291,22 @@ fn parse_json_key(program: &str, stdout: &[u8]) -> Result<FetchedKey, SourceErro
     let text = std::str::from_utf8(stdout).map_err(|_| SourceError::CommandNotUtf8 {
         program: program.to_string(),
     })?;
-    // Only an object is an answer (`json::object` refuses `["sk-…"]`). serde_json's messages
+    // Only an object is an answer (`json::document` refuses `["sk-…"]`). serde_json's messages
     // can quote the input (`invalid type: string "sk-…"`): they are dropped, and only which
     // field is wrong is reported.
-    let mut de = serde_json::Deserializer::from_str(text);
-    let answer = json::object::<AnswerFields<'_>, _>(&mut de)
-        .and_then(|answer| de.end().map(|()| answer))
+    let answer = json::document::<AnswerFields<'_>, _>(serde_json::Deserializer::from_str(text))
         .map_err(|_| bad(JsonProblem::NotAnObject))?;
     let expires_at = match &answer.expires_at {
         None | Some(Field::Null) => None,
-        Some(Field::Str(at)) => Some(parse_rfc3339(at).ok_or(bad(JsonProblem::BadExpiresAt))?),
+        Some(Field::Str(at)) => {
+            Some(parse_rfc3339(at.as_str()).ok_or(bad(JsonProblem::BadExpiresAt))?)
+        }
         Some(Field::Other) => return Err(bad(JsonProblem::BadExpiresAt)),
     };
     let Some(Field::Str(raw)) = &answer.api_key else {
         return Err(bad(JsonProblem::NoApiKey));
     };
-    let key = check_key(raw).map_err(bad)?;
+    let key = check_key(raw.as_str()).map_err(bad)?;
     Ok(FetchedKey {
         key: SecretString::from(key),
         expires_at,

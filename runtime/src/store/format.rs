@@ -237,9 +237,7 @@ pub(super) fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Secret, St
         path: path.to_path_buf(),
         detail,
     };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let file = json::object::<FileFields, _>(&mut de)
-        .and_then(|file| de.end().map(|()| file))
+    let file = json::document::<FileFields, _>(serde_json::Deserializer::from_slice(bytes))
         .map_err(|e| {
             let what = match e.classify() {
                 serde_json::error::Category::Eof => "truncated JSON",
