@@ -171,13 +171,15 @@ mod tests {
         assert_eq!(file.name, "sub/llm.toml");
         assert_eq!(file.text, "[llm]\n");
         assert!(Path::new(&file.absolute).is_absolute());
-        assert_eq!(
-            dependency(&file),
-            format!(
-                "const _: &[u8] = ::core::include_bytes!({:?});",
-                file.absolute
-            )
-        );
+        // The item names the file by its absolute path, as a literal that lexes back to it.
+        let item = dependency(&file);
+        let literal = item
+            .strip_prefix("const _: &[u8] = ::core::include_bytes!(")
+            .and_then(|rest| rest.strip_suffix(");"))
+            .unwrap_or_else(|| panic!("{item}"));
+        assert!(item.parse::<proc_macro2::TokenStream>().is_ok(), "{item}");
+        let path = crate::unescape::string(literal).map(|(value, _)| value);
+        assert_eq!(path.as_deref(), Some(file.absolute.as_str()), "{item}");
     }
 
     #[test]
