@@ -187,7 +187,7 @@ fn candidate_json(c: &Candidate) -> Value {
         "priority": c.priority,
         "weight": c.weight,
         "status": status,
-        "key_source": key,
+        "key_source": key.as_ref().map(ToString::to_string),
         "key_source_kind": key.as_ref().map(source_kind),
         "reason": reason,
         "key_pool": c.keys.iter().map(pool_key_json).collect::<Vec<_>>(),

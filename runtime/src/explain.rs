@@ -193,13 +193,6 @@ impl fmt::Display for KeyOrigin {
     }
 }
 
-/// A string, as it displays: JSON output keeps the form it has always had.
-impl serde_core::Serialize for KeyOrigin {
-    fn serialize<S: serde_core::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 impl Explanation {
     /// The usable candidates, in failover order.
     pub fn usable(&self) -> impl Iterator<Item = &Candidate> {

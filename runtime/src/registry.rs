@@ -5,13 +5,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use llmcfg_core::vocab::{backend_serves_model, is_alias_name, is_secret_name, split_model};
-use serde_core::de::{self, Deserialize, Deserializer, MapAccess};
-use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::call::CallOverrides;
 use crate::config::construct::{self, AliasParts};
 use crate::error::RegistryError;
-use crate::json;
+use crate::json::{self, Problem};
 use crate::{Alias, Config};
 
 /// The environment variable carrying the registry: JSON of at most 1 MiB (larger values are
@@ -39,91 +37,90 @@ struct EntryJson {
     backend: Option<String>,
 }
 
-/// [`RegistryJson`] as it is read: a field given twice or unknown is refused.
-#[derive(Default)]
-struct RegistryIn {
-    aliases: Option<BTreeMap<String, EntryJson>>,
-    default: Option<Option<String>>,
+/// The fields of the registry's object.
+const REGISTRY_FIELDS: &[&str] = &["aliases", "default"];
+/// The fields of an alias entry.
+const ENTRY_FIELDS: &[&str] = &["model", "secret", "backend"];
+
+/// Reads [`RegistryJson`]: a field given twice or unknown is refused, and so is an alias given
+/// twice.
+fn read_registry(r: &mut json::Reader<'_>) -> Result<RegistryJson, json::Error> {
+    let (mut aliases, mut default) = (None, None);
+    r.object(
+        "an object with `aliases` and `default`",
+        |r, key| match key.as_str() {
+            "aliases" => json::once(r, &mut aliases, "aliases", read_aliases),
+            "default" => json::once(r, &mut default, "default", |r| {
+                r.optional(|r| Ok(r.string("an alias name or null")?.to_name()))
+            }),
+            _ => Err(r.error(Problem::Unknown {
+                known: REGISTRY_FIELDS,
+            })),
+        },
+    )?;
+    Ok(RegistryJson {
+        aliases: aliases.unwrap_or_default(),
+        default: default.flatten(),
+    })
 }
 
-impl<'de> json::Object<'de> for RegistryIn {
-    type Output = RegistryJson;
-    const EXPECTING: &'static str = "an object with `aliases` and `default`";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-        match key {
-            "aliases" => json::read(&mut self.aliases, "aliases", map),
-            "default" => json::read(&mut self.default, "default", map),
-            other => json::unknown(other, &["aliases", "default"]),
+fn read_aliases(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, EntryJson>, json::Error> {
+    let mut aliases = BTreeMap::new();
+    r.object("an object of alias entries", |r, name| {
+        let entry = read_entry(r)?;
+        match aliases.insert(name.to_name(), entry) {
+            Some(_) => Err(r.error(Problem::Duplicate("an alias"))),
+            None => Ok(()),
         }
-    }
-
-    fn finish<E: de::Error>(self) -> Result<RegistryJson, E> {
-        Ok(RegistryJson {
-            aliases: self.aliases.unwrap_or_default(),
-            default: self.default.flatten(),
-        })
-    }
+    })?;
+    Ok(aliases)
 }
 
-#[derive(Default)]
-struct EntryIn {
-    model: Option<String>,
-    secret: Option<Option<String>>,
-    backend: Option<Option<String>>,
-}
-
-impl<'de> json::Object<'de> for EntryIn {
-    type Output = EntryJson;
-    const EXPECTING: &'static str = "an alias entry object with `model`";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-        match key {
-            "model" => json::read(&mut self.model, "model", map),
-            "secret" => json::read(&mut self.secret, "secret", map),
-            "backend" => json::read(&mut self.backend, "backend", map),
-            other => json::unknown(other, &["model", "secret", "backend"]),
+fn read_entry(r: &mut json::Reader<'_>) -> Result<EntryJson, json::Error> {
+    let (mut model, mut secret, mut backend) = (None, None, None);
+    let name = |r: &mut json::Reader<'_>| r.optional(|r| Ok(r.string("a name or null")?.to_name()));
+    r.object("an alias entry object with `model`", |r, key| {
+        match key.as_str() {
+            "model" => json::once(r, &mut model, "model", |r| {
+                Ok(r.string("a `provider/model` string")?.to_name())
+            }),
+            "secret" => json::once(r, &mut secret, "secret", name),
+            "backend" => json::once(r, &mut backend, "backend", name),
+            _ => Err(r.error(Problem::Unknown {
+                known: ENTRY_FIELDS,
+            })),
         }
-    }
-
-    fn finish<E: de::Error>(self) -> Result<EntryJson, E> {
-        Ok(EntryJson {
-            model: json::required(self.model, "model")?,
-            secret: self.secret.flatten(),
-            backend: self.backend.flatten(),
-        })
-    }
+    })?;
+    Ok(EntryJson {
+        model: json::required(r, model, "model")?,
+        secret: secret.flatten(),
+        backend: backend.flatten(),
+    })
 }
 
-impl<'de> Deserialize<'de> for EntryJson {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        json::object::<EntryIn, D>(deserializer)
-    }
-}
-
-impl Serialize for RegistryJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("RegistryJson", 2)?;
-        out.serialize_field("aliases", &self.aliases)?;
-        if let Some(default) = &self.default {
-            out.serialize_field("default", default)?;
+/// The registry as compact JSON: `{"aliases":{NAME:{"model":…,"secret":…,"backend":…}},
+/// "default":…}`, absent fields left out.
+fn write_registry(json: &RegistryJson) -> String {
+    let mut out = String::new();
+    let mut top = json::write::Object::open(&mut out, false);
+    top.object("aliases", |aliases| {
+        for (name, entry) in &json.aliases {
+            aliases.object(name, |fields| {
+                fields.string("model", &entry.model);
+                if let Some(secret) = &entry.secret {
+                    fields.string("secret", secret);
+                }
+                if let Some(backend) = &entry.backend {
+                    fields.string("backend", backend);
+                }
+            });
         }
-        out.end()
+    });
+    if let Some(default) = &json.default {
+        top.string("default", default);
     }
-}
-
-impl Serialize for EntryJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("EntryJson", 3)?;
-        out.serialize_field("model", &self.model)?;
-        if let Some(secret) = &self.secret {
-            out.serialize_field("secret", secret)?;
-        }
-        if let Some(backend) = &self.backend {
-            out.serialize_field("backend", backend)?;
-        }
-        out.end()
-    }
+    top.close();
+    out
 }
 
 /// The transported aliases, as runtime [`Alias`]es with precomputed candidates, sorted by name.
@@ -152,21 +149,6 @@ fn shown(name: &str) -> String {
     out
 }
 
-/// A JSON error as its class and position: serde's message can quote the input.
-fn json_error(e: &serde_json::Error) -> RegistryError {
-    let class = match e.classify() {
-        serde_json::error::Category::Eof => "truncated JSON",
-        serde_json::error::Category::Syntax => "invalid JSON",
-        serde_json::error::Category::Data => "a field or value of the wrong kind",
-        serde_json::error::Category::Io => "unreadable",
-    };
-    invalid(format!(
-        "{class} at line {} column {}",
-        e.line(),
-        e.column()
-    ))
-}
-
 impl Registry {
     /// Parses the JSON value of `LLMCFG_MODEL_REGISTRY` against `config`.
     pub(crate) fn parse(json: &str, config: &Config) -> Result<Self, RegistryError> {
@@ -176,8 +158,9 @@ impl Registry {
                 max: MAX_REGISTRY_BYTES,
             });
         }
-        let parsed = json::document::<RegistryIn, _>(serde_json::Deserializer::from_str(json))
-            .map_err(|e| json_error(&e))?;
+        // The reader's errors give the problem and its position, never the input there.
+        let parsed =
+            json::document(json.as_bytes(), read_registry).map_err(|e| invalid(e.to_string()))?;
         let mut aliases = parsed
             .aliases
             .into_iter()
@@ -298,9 +281,7 @@ pub(crate) fn snapshot_json(config: &Config, registry: &Registry) -> String {
         .default
         .clone()
         .or_else(|| config.default_alias().map(str::to_string));
-    let json = RegistryJson { aliases, default };
-    // Serializing plain strings and maps cannot fail.
-    serde_json::to_string(&json).unwrap_or_else(|_| String::from("{\"aliases\":{}}"))
+    write_registry(&RegistryJson { aliases, default })
 }
 
 #[cfg(test)]

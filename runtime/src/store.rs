@@ -324,11 +324,7 @@ impl SecretStore {
         }
         let (added, overwritten) = merge(&mut secret, given);
         secret.updated = now.max(secret.updated);
-        let bytes = format::encode(&secret).map_err(|source| StoreError::Io {
-            action: "encode",
-            path: dir.file_path(&file),
-            source: source.into(),
-        })?;
+        let bytes = format::encode(&secret);
         dir.write(&file, &bytes, secret.visibility.file_mode())?;
         Ok(SetOutcome {
             secret,

@@ -59,14 +59,20 @@ fn the_load_feature_is_what_brings_the_parser_in() {
     assert!(tree.iter().any(|c| c == "toml"), "{tree:?}");
 }
 
-/// Issue 12: in a cold build the runtime compiles beside the proc macro and serde_derive, not
-/// after them. It depends on neither (serde's traits come from `serde_core`), and the facade
-/// is what joins it to the macro.
+/// Issue 12: in a cold build the runtime compiles beside the proc macro, not after it, and
+/// without serde: it depends on neither (its JSON forms are read by `runtime/src/json/`), and
+/// the facade is what joins it to the macro. serde_json comes only with feature `json`.
 #[test]
-fn the_runtime_waits_for_neither_the_macro_nor_serde_derive() {
+fn the_runtime_waits_for_neither_the_macro_nor_serde() {
     let runtime = normal_tree("llmcfg-runtime");
-    assert!(runtime.iter().any(|c| c == "serde_core"), "{runtime:?}");
-    for waits in ["llmcfg-macros", "serde_derive", "serde"] {
+    assert!(runtime.iter().any(|c| c == "llmcfg-core"), "{runtime:?}");
+    for waits in [
+        "llmcfg-macros",
+        "serde_derive",
+        "serde",
+        "serde_core",
+        "serde_json",
+    ] {
         assert!(
             !runtime.iter().any(|c| c == waits),
             "`{waits}` is in the runtime's tree: {runtime:?}"
@@ -76,6 +82,9 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde_derive() {
     for joined in ["llmcfg-runtime", "llmcfg-macros"] {
         assert!(facade.iter().any(|c| c == joined), "{facade:?}");
     }
+    // Proves the check can fail: the same query sees serde_json once `json` is on.
+    let json = tree("llmcfg-runtime", "normal", &["json"]);
+    assert!(json.iter().any(|c| c == "serde_json"), "{json:?}");
 }
 
 /// Issue 12: nothing in an application's build of llmcfg, the proc macro and what it runs

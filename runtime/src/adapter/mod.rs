@@ -32,7 +32,7 @@
 //!
 //! `openai_realtime_ws` speaks a websocket and `stub` nothing: they have no HTTP route.
 //!
-//! With any other HTTP client, the route and the body are all it takes:
+//! With any other HTTP client, the route and the body (feature `json`) are all it takes:
 //!
 //! ```
 //! use llmcfg::adapter::{route, with_model};
@@ -228,7 +228,9 @@ impl Classify for AdapterError {
 }
 
 /// Sets the `model` field of a JSON request body to `model_name` (the model part, never
-/// `provider/model`), replacing whatever was there.
+/// `provider/model`), replacing whatever was there. Feature `json` (on with each client's
+/// feature).
+#[cfg(feature = "json")]
 pub fn with_model(
     mut body: serde_json::Value,
     model_name: &str,
@@ -244,6 +246,7 @@ pub fn with_model(
     }
 }
 
+#[cfg(feature = "json")]
 fn json_kind(value: &serde_json::Value) -> &'static str {
     match value {
         serde_json::Value::Null => "null",
@@ -423,7 +426,6 @@ impl<D: Destination + ?Sized> Destination for ForOp<'_, D> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn routes_by_kind_and_op() {
@@ -469,8 +471,10 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "json")]
     #[test]
     fn the_model_field_is_set_or_replaced() {
+        use serde_json::json;
         let body = with_model(json!({"model": "openai/x", "messages": []}), "x").expect("object");
         assert_eq!(body, json!({"model": "x", "messages": []}));
         let err = with_model(json!([1]), "x").expect_err("array");

@@ -49,9 +49,10 @@ impl<T: Usage> Usage for Option<T> {
     }
 }
 
-/// A JSON response body in the shape of the OpenAI (`usage.prompt_tokens`,
+/// Feature `json` (on with each client's feature): a JSON response body in the shape of the OpenAI (`usage.prompt_tokens`,
 /// `usage.completion_tokens`), Anthropic (`usage.input_tokens`, `usage.output_tokens`) or
 /// Ollama (`prompt_eval_count`, `eval_count`) APIs, with its top-level `model`.
+#[cfg(feature = "json")]
 impl Usage for serde_json::Value {
     fn input_tokens(&self) -> Option<u64> {
         let usage = self.get("usage");
@@ -75,7 +76,7 @@ impl Usage for serde_json::Value {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -9,7 +9,6 @@ use secrecy::SecretString;
 use super::command::{run_capturing, run_key_command};
 use super::{DEFAULT_COMMAND_TIMEOUT, SourceError};
 use crate::json;
-use serde_core::de::MapAccess;
 
 /// How long before a command's `expires_at` its key is refreshed: long enough for a call
 /// started with the key (a streamed answer can run for a minute) to reach the provider
@@ -191,95 +190,33 @@ struct Answer<'a> {
     expires_at: Option<Field<'a>>,
 }
 
-/// [`Answer`] as it is read: other fields are ignored, a field given twice is refused.
-#[derive(Default)]
-struct AnswerFields<'a> {
-    api_key: Option<Option<Field<'a>>>,
-    expires_at: Option<Option<Field<'a>>>,
-}
-
-impl<'de: 'a, 'a> json::Object<'de> for AnswerFields<'a> {
-    type Output = Answer<'a>;
-    const EXPECTING: &'static str = "an object with `api_key`";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-        match key {
-            "api_key" => json::read(&mut self.api_key, "api_key", map),
-            "expires_at" => json::read(&mut self.expires_at, "expires_at", map),
-            _ => json::skip(map),
-        }
-    }
-
-    fn finish<E: serde_core::de::Error>(self) -> Result<Answer<'a>, E> {
-        Ok(Answer {
-            api_key: self.api_key.flatten(),
-            expires_at: self.expires_at.flatten(),
-        })
-    }
-}
-
-/// A field's value: a string, or what kind of thing it is instead (never its content: a
-/// value copied into a `serde_json::Value` would outlive the zeroized buffer).
+/// A field's value: a string, or what kind of thing it is instead (never its content).
 enum Field<'a> {
-    /// Zeroized when dropped if it had to be copied (`json::Key`).
+    /// Zeroized when dropped if it had to be decoded (`json::Key`).
     Str(json::Key<'a>),
     Null,
     Other,
 }
 
-impl<'de: 'a, 'a> serde_core::Deserialize<'de> for Field<'a> {
-    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(FieldVisitor(std::marker::PhantomData))
-    }
+/// Reads the answer: other fields are ignored, a field given twice is refused.
+fn read_answer<'a>(r: &mut json::Reader<'a>) -> Result<Answer<'a>, json::Error> {
+    let (mut api_key, mut expires_at) = (None, None);
+    r.object("an object with `api_key`", |r, key| match key.as_str() {
+        "api_key" => json::once(r, &mut api_key, "api_key", read_field),
+        "expires_at" => json::once(r, &mut expires_at, "expires_at", read_field),
+        _ => r.skip().map(drop),
+    })?;
+    Ok(Answer {
+        api_key,
+        expires_at,
+    })
 }
 
-struct FieldVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> serde_core::de::Visitor<'de> for FieldVisitor<'a> {
-    type Value = Field<'a>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'a>, E> {
-        Ok(Field::Str(json::Key::borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Field<'a>, E> {
-        Ok(Field::Str(json::Key::owned(v.to_owned())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Field<'a>, E> {
-        Ok(Field::Str(json::Key::owned(v)))
-    }
-    fn visit_unit<E>(self) -> Result<Field<'a>, E> {
-        Ok(Field::Null)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Field<'a>, E> {
-        Ok(Field::Other)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Field<'a>, E> {
-        Ok(Field::Other)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Field<'a>, E> {
-        Ok(Field::Other)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Field<'a>, E> {
-        Ok(Field::Other)
-    }
-    fn visit_seq<A: serde_core::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> Result<Field<'a>, A::Error> {
-        while seq.next_element::<serde_core::de::IgnoredAny>()?.is_some() {}
-        Ok(Field::Other)
-    }
-    fn visit_map<A: serde_core::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<Field<'a>, A::Error> {
-        while map
-            .next_entry::<serde_core::de::IgnoredAny, serde_core::de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Field::Other)
+fn read_field<'a>(r: &mut json::Reader<'a>) -> Result<Field<'a>, json::Error> {
+    match r.kind()? {
+        json::Kind::String => r.string("a string").map(Field::Str),
+        json::Kind::Null => r.skip().map(|_| Field::Null),
+        _ => r.skip().map(|_| Field::Other),
     }
 }
 
@@ -291,11 +228,10 @@ fn parse_json_key(program: &str, stdout: &[u8]) -> Result<FetchedKey, SourceErro
     let text = std::str::from_utf8(stdout).map_err(|_| SourceError::CommandNotUtf8 {
         program: program.to_string(),
     })?;
-    // Only an object is an answer (`json::document` refuses `["sk-…"]`). serde_json's messages
-    // can quote the input (`invalid type: string "sk-…"`): they are dropped, and only which
-    // field is wrong is reported.
-    let answer = json::document::<AnswerFields<'_>, _>(serde_json::Deserializer::from_str(text))
-        .map_err(|_| bad(JsonProblem::NotAnObject))?;
+    // Only an object is an answer (`["sk-…"]` is not). Which field is wrong is reported, never
+    // the output.
+    let answer =
+        json::document(text.as_bytes(), read_answer).map_err(|_| bad(JsonProblem::NotAnObject))?;
     let expires_at = match &answer.expires_at {
         None | Some(Field::Null) => None,
         Some(Field::Str(at)) => {

@@ -2,108 +2,17 @@
 //! "updated":…,"values":{"KEY":"VALUE"}}`, encoded into and decoded from zeroized buffers.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use llmcfg_core::vocab::is_env_var_name;
 use secrecy::{ExposeSecret, SecretString};
-use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_core::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use zeroize::Zeroizing;
 
 use super::{Secret, SecretMap, StoreError, Visibility};
-use crate::json;
+use crate::json::{self, Problem, write};
 
 /// The format version written into every file.
-const VERSION: u32 = 1;
-
-#[derive(Clone, Copy)]
-enum VisibilityRepr {
-    Public,
-    Private,
-}
-
-impl VisibilityRepr {
-    const WORDS: &'static [&'static str] = &["public", "private"];
-
-    fn word(self) -> &'static str {
-        match self {
-            VisibilityRepr::Public => "public",
-            VisibilityRepr::Private => "private",
-        }
-    }
-}
-
-impl Serialize for VisibilityRepr {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.word())
-    }
-}
-
-impl<'de> Deserialize<'de> for VisibilityRepr {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let word = json::Key::deserialize(deserializer)?;
-        match word.as_str() {
-            "public" => Ok(VisibilityRepr::Public),
-            "private" => Ok(VisibilityRepr::Private),
-            other => Err(de::Error::unknown_variant(other, Self::WORDS)),
-        }
-    }
-}
-
-struct FileOut<'a> {
-    version: u32,
-    name: &'a str,
-    visibility: VisibilityRepr,
-    created: u64,
-    updated: u64,
-    values: ValuesOut<'a>,
-}
-
-impl Serialize for FileOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("FileOut", 6)?;
-        out.serialize_field("version", &self.version)?;
-        out.serialize_field("name", self.name)?;
-        out.serialize_field("visibility", &self.visibility)?;
-        out.serialize_field("created", &self.created)?;
-        out.serialize_field("updated", &self.updated)?;
-        out.serialize_field("values", &self.values)?;
-        out.end()
-    }
-}
-
-struct ValuesOut<'a>(&'a BTreeMap<String, SecretString>);
-
-impl Serialize for ValuesOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in self.0 {
-            map.serialize_entry(key, value.expose_secret())?;
-        }
-        map.end()
-    }
-}
-
-struct FileIn {
-    version: u32,
-    name: String,
-    visibility: VisibilityRepr,
-    created: u64,
-    updated: u64,
-    values: ValuesIn,
-}
-
-/// [`FileIn`] as it is read: every field required, none twice, no other.
-#[derive(Default)]
-struct FileFields {
-    version: Option<u32>,
-    name: Option<String>,
-    visibility: Option<VisibilityRepr>,
-    created: Option<u64>,
-    updated: Option<u64>,
-    values: Option<ValuesIn>,
-}
+const VERSION: u64 = 1;
 
 const FILE_FIELDS: &[&str] = &[
     "version",
@@ -114,120 +23,97 @@ const FILE_FIELDS: &[&str] = &[
     "values",
 ];
 
-impl<'de> json::Object<'de> for FileFields {
-    type Output = FileIn;
-    const EXPECTING: &'static str = "a secret file object";
-
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-        match key {
-            "version" => json::read(&mut self.version, "version", map),
-            "name" => json::read(&mut self.name, "name", map),
-            "visibility" => json::read(&mut self.visibility, "visibility", map),
-            "created" => json::read(&mut self.created, "created", map),
-            "updated" => json::read(&mut self.updated, "updated", map),
-            "values" => json::read(&mut self.values, "values", map),
-            other => json::unknown(other, FILE_FIELDS),
-        }
-    }
-
-    fn finish<E: de::Error>(self) -> Result<FileIn, E> {
-        Ok(FileIn {
-            version: json::required(self.version, "version")?,
-            name: json::required(self.name, "name")?,
-            visibility: json::required(self.visibility, "visibility")?,
-            created: json::required(self.created, "created")?,
-            updated: json::required(self.updated, "updated")?,
-            values: json::required(self.values, "values")?,
-        })
-    }
+/// The file as it is read: every field required, none twice, no other.
+struct FileIn {
+    version: u64,
+    name: String,
+    visibility: Visibility,
+    created: u64,
+    updated: u64,
+    values: BTreeMap<String, SecretString>,
 }
 
-/// Values decoded straight into [`SecretString`]s.
-struct ValuesIn(BTreeMap<String, SecretString>);
-
-impl<'de> Deserialize<'de> for ValuesIn {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ValuesIn;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of key names to string values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<ValuesIn, A::Error> {
-                let mut values = BTreeMap::new();
-                while let Some(key) = access.next_key::<String>()? {
-                    let value = access.next_value::<SecretValue>()?;
-                    if values.insert(key, value.0).is_some() {
-                        return Err(de::Error::custom("a key appears twice"));
-                    }
-                }
-                Ok(ValuesIn(values))
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
+fn read_file(r: &mut json::Reader<'_>) -> Result<FileIn, json::Error> {
+    let (mut version, mut name, mut visibility) = (None, None, None);
+    let (mut created, mut updated, mut values) = (None, None, None);
+    let time = |r: &mut json::Reader<'_>| r.u64("seconds since the Unix epoch");
+    r.object("a secret file object", |r, key| match key.as_str() {
+        "version" => json::once(r, &mut version, "version", |r| r.u64("a format version")),
+        "name" => json::once(r, &mut name, "name", |r| {
+            Ok(r.string("the secret's name")?.to_name())
+        }),
+        "visibility" => json::once(r, &mut visibility, "visibility", read_visibility),
+        "created" => json::once(r, &mut created, "created", time),
+        "updated" => json::once(r, &mut updated, "updated", time),
+        "values" => json::once(r, &mut values, "values", read_values),
+        _ => Err(r.error(Problem::Unknown { known: FILE_FIELDS })),
+    })?;
+    Ok(FileIn {
+        version: json::required(r, version, "version")?,
+        name: json::required(r, name, "name")?,
+        visibility: json::required(r, visibility, "visibility")?,
+        created: json::required(r, created, "created")?,
+        updated: json::required(r, updated, "updated")?,
+        values: json::required(r, values, "values")?,
+    })
 }
 
-/// One value; its error messages never quote the input.
-struct SecretValue(SecretString);
+fn read_visibility(r: &mut json::Reader<'_>) -> Result<Visibility, json::Error> {
+    const WORDS: [(&str, Visibility); 2] = [
+        ("public", Visibility::Public),
+        ("private", Visibility::Private),
+    ];
+    let i = r.one_of("`public` or `private`", &WORDS.map(|(word, _)| word))?;
+    Ok(WORDS[i].1)
+}
 
-impl<'de> Deserialize<'de> for SecretValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = SecretValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<SecretValue, E> {
-                Ok(SecretValue(SecretString::from(v)))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<SecretValue, E> {
-                let v = Zeroizing::new(v);
-                Ok(SecretValue(SecretString::from(v.as_str())))
-            }
-            // Any other type: a generic message that does not echo the value.
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<SecretValue, E> {
-                Err(E::custom("a value is not a string"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<SecretValue, E> {
-                Err(E::custom("a value is not a string"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<SecretValue, E> {
-                Err(E::custom("a value is not a string"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<SecretValue, E> {
-                Err(E::custom("a value is not a string"))
-            }
+/// Values decoded straight into [`SecretString`]s: a decoded copy is zeroized (`json::Key`).
+fn read_values(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, SecretString>, json::Error> {
+    let mut values = BTreeMap::new();
+    r.object("a map of key names to string values", |r, key| {
+        let value = SecretString::from(r.string("a string value")?.as_str());
+        match values.insert(key.to_name(), value) {
+            Some(_) => Err(r.error(Problem::Duplicate("a key"))),
+            None => Ok(()),
         }
-        deserializer.deserialize_str(V)
-    }
+    })?;
+    Ok(values)
 }
 
 /// Encodes `secret` into a buffer that is zeroized when dropped.
-pub(super) fn encode(secret: &Secret) -> Result<Zeroizing<Vec<u8>>, serde_json::Error> {
-    // Reserve enough that the buffer never reallocates (which would leave an unzeroized copy):
-    // JSON escaping makes a byte at most 6 bytes long; pretty-printing adds indentation.
+pub(super) fn encode(secret: &Secret) -> Zeroizing<Vec<u8>> {
+    // Reserved so that the buffer never reallocates (which would leave an unzeroized copy).
     let payload: usize = secret
         .values
         .iter()
-        .map(|(k, v)| k.len() + 6 * v.expose_secret().len() + 16)
+        .map(|(k, v)| {
+            write::string_capacity(k.len()) + write::string_capacity(v.expose_secret().len()) + 8
+        })
         .sum();
-    let mut buf = Zeroizing::new(Vec::with_capacity(payload + 6 * secret.name.len() + 256));
-    let file = FileOut {
-        version: VERSION,
-        name: &secret.name,
-        visibility: match secret.visibility {
-            Visibility::Public => VisibilityRepr::Public,
-            Visibility::Private => VisibilityRepr::Private,
+    let mut buf = Zeroizing::new(String::with_capacity(
+        payload + write::string_capacity(secret.name.len()) + 256,
+    ));
+    let mut file = write::Object::open(&mut buf, true);
+    file.u64("version", VERSION);
+    file.string("name", &secret.name);
+    file.string(
+        "visibility",
+        match secret.visibility {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
         },
-        created: secret.created,
-        updated: secret.updated,
-        values: ValuesOut(secret.values.as_map()),
-    };
-    serde_json::to_writer_pretty(&mut *buf, &file)?;
-    buf.push(b'\n');
-    Ok(buf)
+    );
+    file.u64("created", secret.created);
+    file.u64("updated", secret.updated);
+    file.object("values", |values| {
+        for (key, value) in secret.values.iter() {
+            values.string(key, value.expose_secret());
+        }
+    });
+    file.close();
+    buf.push('\n');
+    // Moves the buffer (no copy) into the zeroizing byte buffer the store writes.
+    Zeroizing::new(std::mem::take(&mut *buf).into_bytes())
 }
 
 /// Decodes the file of secret `name` at `path`. Errors describe where the file is wrong,
@@ -237,16 +123,8 @@ pub(super) fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Secret, St
         path: path.to_path_buf(),
         detail,
     };
-    let file = json::document::<FileFields, _>(serde_json::Deserializer::from_slice(bytes))
-        .map_err(|e| {
-            let what = match e.classify() {
-                serde_json::error::Category::Eof => "truncated JSON",
-                serde_json::error::Category::Syntax => "invalid JSON",
-                serde_json::error::Category::Data => "unexpected JSON structure",
-                serde_json::error::Category::Io => "unreadable",
-            };
-            corrupt(format!("{what} at line {} column {}", e.line(), e.column()))
-        })?;
+    // The reader's errors give the problem and its position, never the input there.
+    let file = json::document(bytes, read_file).map_err(|e| corrupt(e.to_string()))?;
     if file.version != VERSION {
         return Err(corrupt(format!(
             "unsupported format version {} (expected {VERSION})",
@@ -259,22 +137,106 @@ pub(super) fn decode(name: &str, path: &Path, bytes: &[u8]) -> Result<Secret, St
             file.name
         )));
     }
-    if file.values.0.keys().any(|k| !is_env_var_name(k)) {
+    if file.values.keys().any(|k| !is_env_var_name(k)) {
         return Err(corrupt(
             "a key is not an environment-variable name".to_owned(),
         ));
     }
-    if file.values.0.is_empty() {
+    if file.values.is_empty() {
         return Err(corrupt("it holds no key".to_owned()));
     }
     Ok(Secret {
         name: file.name,
-        visibility: match file.visibility {
-            VisibilityRepr::Public => Visibility::Public,
-            VisibilityRepr::Private => Visibility::Private,
-        },
+        visibility: file.visibility,
         created: file.created,
         updated: file.updated,
-        values: SecretMap::from_map(file.values.0),
+        values: SecretMap::from_map(file.values),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(values: &[(&str, &str)]) -> Secret {
+        let map = values
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), SecretString::from(*v)))
+            .collect();
+        Secret {
+            name: "team/openai".to_owned(),
+            visibility: Visibility::Private,
+            created: 1_700_000_000,
+            updated: 1_700_000_001,
+            values: SecretMap::from_map(map),
+        }
+    }
+
+    /// The layout serde_json's `to_writer_pretty` gave the files before the runtime wrote its
+    /// own JSON: files written by either version read the same and diff cleanly.
+    #[test]
+    fn encodes_the_layout_files_have_always_had() {
+        let bytes = encode(&secret(&[("A_KEY", "sk-\"quoted\"\\\n"), ("B", "é")]));
+        let want = "{\n  \"version\": 1,\n  \"name\": \"team/openai\",\n  \"visibility\": \
+                    \"private\",\n  \"created\": 1700000000,\n  \"updated\": 1700000001,\n  \
+                    \"values\": {\n    \"A_KEY\": \"sk-\\\"quoted\\\"\\\\\\n\",\n    \"B\": \
+                    \"é\"\n  }\n}\n";
+        assert_eq!(std::str::from_utf8(&bytes), Ok(want));
+        let back = decode("team/openai", Path::new("f.json"), &bytes).expect("decodes");
+        let values: Vec<_> = back
+            .values
+            .iter()
+            .map(|(k, v)| (k, v.expose_secret()))
+            .collect();
+        assert_eq!(values, [("A_KEY", "sk-\"quoted\"\\\n"), ("B", "é")]);
+    }
+
+    /// The buffer is sized once: a reallocation would leave a copy of the values unzeroized.
+    #[test]
+    fn the_buffer_never_grows_even_when_every_byte_is_escaped() {
+        let worst = "\u{1}".repeat(1000);
+        let bytes = encode(&secret(&[("K", &worst), ("L", "\"\\")]));
+        let reserved = 2 * 8
+            + write::string_capacity(1) * 2
+            + write::string_capacity(1000)
+            + write::string_capacity(2)
+            + write::string_capacity("team/openai".len())
+            + 256;
+        assert_eq!(bytes.capacity(), reserved);
+    }
+
+    #[test]
+    fn errors_give_the_problem_and_position_never_the_value() {
+        let path = Path::new("s.json");
+        let good = std::str::from_utf8(&encode(&secret(&[("K", "sk-canary")])))
+            .expect("UTF-8")
+            .to_owned();
+        for (text, detail) in [
+            (
+                good.replace("\"sk-canary\"", "12345"),
+                "expected a string value, found a number at line 8",
+            ),
+            (
+                good.replace("\"private\"", "\"sk-canary\""),
+                "expected `public` or `private`, found another string at line 4 column 17",
+            ),
+            (
+                good.replace("\"values\"", "\"sk-canary\""),
+                "an unknown field (expected `version`,",
+            ),
+            (
+                good.replace("\"K\"", "\"sk\\x\""),
+                "invalid JSON: expected an escape",
+            ),
+            (good[..good.len() / 2].to_owned(), "truncated JSON"),
+        ] {
+            let err = decode("team/openai", path, text.as_bytes()).expect_err(&text);
+            let shown = err.to_string();
+            assert!(shown.contains(detail), "{shown}");
+            assert!(
+                !shown.contains("canary") && !shown.contains("12345"),
+                "{shown}"
+            );
+        }
+    }
 }

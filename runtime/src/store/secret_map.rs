@@ -59,10 +59,6 @@ impl SecretMap {
         SecretMap { values }
     }
 
-    pub(crate) fn as_map(&self) -> &BTreeMap<String, SecretString> {
-        &self.values
-    }
-
     pub(crate) fn as_map_mut(&mut self) -> &mut BTreeMap<String, SecretString> {
         &mut self.values
     }
@@ -133,6 +129,6 @@ mod tests {
         map.as_map_mut()
             .insert("K".to_string(), SecretString::from("v".to_string()));
         assert!(!map.is_empty());
-        assert_eq!(SecretMap::from_map(map.as_map().clone()).len(), 1);
+        assert_eq!(SecretMap::from_map(map.as_map_mut().clone()).len(), 1);
     }
 }
