@@ -69,7 +69,7 @@ fn read_aliases(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, EntryJson>,
     r.object("an object of alias entries", |r, name| {
         let entry = read_entry(r)?;
         match aliases.insert(name.to_name(), entry) {
-            Some(_) => Err(r.error(Problem::Duplicate("an alias"))),
+            Some(_) => Err(r.error(Problem::DuplicateKey("an alias"))),
             None => Ok(()),
         }
     })?;
@@ -351,6 +351,35 @@ mod tests {
         let err = Registry::parse(&big, &CONFIG).expect_err("too large");
         assert!(matches!(err, RegistryError::TooLarge { .. }), "{err}");
         assert!(err.to_string().contains("1048576"), "{err}");
+    }
+
+    /// A JSON object may repeat a key; the registry may not (which one would win is a guess).
+    #[test]
+    fn an_alias_or_a_field_given_twice_is_refused() {
+        for (json, problem) in [
+            (
+                r#"{"aliases":{"a":{"model":"openai/o3"},"a":{"model":"openai/o4"}}}"#,
+                "an alias given twice at line 1 column",
+            ),
+            (
+                r#"{"aliases":{"a":{"model":"openai/o3","model":"openai/o4"}}}"#,
+                "field `model` given twice at line 1 column",
+            ),
+        ] {
+            let err = Registry::parse(json, &CONFIG).expect_err(json);
+            assert!(err.to_string().contains(problem), "{err}");
+        }
+    }
+
+    /// What `snapshot_json` writes reads back as the same registry.
+    #[test]
+    fn a_snapshot_reads_back() {
+        let json = r#"{"aliases":{"a\"b":{"model":"openai/o3"}}}"#;
+        assert!(Registry::parse(json, &CONFIG).is_err(), "not an alias name");
+        let json =
+            r#"{"aliases":{"fast":{"model":"openai/o3","secret":"team.x"}},"default":"fast"}"#;
+        let registry = Registry::parse(json, &CONFIG).expect("valid");
+        assert_eq!(snapshot_json(&CONFIG, &registry), json);
     }
 
     #[test]

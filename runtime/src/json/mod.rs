@@ -36,8 +36,10 @@ pub(crate) enum Problem {
     OtherString { expected: &'static str },
     /// A required field is absent.
     Missing(&'static str),
-    /// A field (or, in a map, a key) given twice.
-    Duplicate(&'static str),
+    /// A field given twice.
+    DuplicateField(&'static str),
+    /// In a map, a key given twice: what the key is (`an alias`).
+    DuplicateKey(&'static str),
     /// A field the form does not have (not named: it may be anything, a pasted key included).
     Unknown { known: &'static [&'static str] },
 }
@@ -63,7 +65,8 @@ impl fmt::Display for Problem {
                 write!(f, "expected {expected}, found another string")
             }
             Problem::Missing(name) => write!(f, "missing field `{name}`"),
-            Problem::Duplicate(name) => write!(f, "{name} given twice"),
+            Problem::DuplicateField(name) => write!(f, "field `{name}` given twice"),
+            Problem::DuplicateKey(what) => write!(f, "{what} given twice"),
             Problem::Unknown { known } => {
                 f.write_str("an unknown field (expected ")?;
                 for (i, name) in known.iter().enumerate() {
@@ -108,7 +111,7 @@ pub(crate) fn once<'a, T>(
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
 ) -> Result<(), Error> {
     if slot.is_some() {
-        return Err(reader.error(Problem::Duplicate(name)));
+        return Err(reader.error(Problem::DuplicateField(name)));
     }
     *slot = Some(read(reader)?);
     Ok(())
@@ -208,7 +211,7 @@ mod tests {
     fn refuses_what_a_derive_refuses_and_an_array() {
         for (json, error) in [
             (r#"{"count":1}"#, "missing field `name` at line 1 column 12"),
-            (r#"{"name":"a","name":"b"}"#, "name given twice"),
+            (r#"{"name":"a","name":"b"}"#, "field `name` given twice"),
             (
                 r#"{"name":"a","other":1}"#,
                 "an unknown field (expected `name`, `count`, `ignored`)",

@@ -73,7 +73,7 @@ fn read_values(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, SecretString
     r.object("a map of key names to string values", |r, key| {
         let value = SecretString::from(r.string("a string value")?.as_str());
         match values.insert(key.to_name(), value) {
-            Some(_) => Err(r.error(Problem::Duplicate("a key"))),
+            Some(_) => Err(r.error(Problem::DuplicateKey("a key"))),
             None => Ok(()),
         }
     })?;
