@@ -40,16 +40,18 @@ fn normal_tree(package: &str) -> Vec<String> {
     tree(package, "normal", &[])
 }
 
+/// Fails naming the first of `crates` that `tree` (the tree of `what`) holds.
+fn assert_none_of(tree: &[String], crates: &[&str], what: &str) {
+    if let Some(found) = crates.iter().find(|c| tree.iter().any(|t| t == *c)) {
+        panic!("`{found}` is in {what}: {tree:?}");
+    }
+}
+
 #[test]
 fn without_load_the_runtime_has_no_parser_or_macro_dependencies() {
     let tree = runtime_tree(&[]);
     assert!(tree.iter().any(|c| c == "llmcfg-core"), "{tree:?}");
-    for heavy in HEAVY {
-        assert!(
-            !tree.iter().any(|c| c == heavy),
-            "`{heavy}` is in the runtime's tree: {tree:?}"
-        );
-    }
+    assert_none_of(&tree, HEAVY, "the runtime's tree");
 }
 
 #[test]
@@ -66,18 +68,14 @@ fn the_load_feature_is_what_brings_the_parser_in() {
 fn the_runtime_waits_for_neither_the_macro_nor_serde() {
     let runtime = normal_tree("llmcfg-runtime");
     assert!(runtime.iter().any(|c| c == "llmcfg-core"), "{runtime:?}");
-    for waits in [
+    let waits = [
         "llmcfg-macros",
         "serde_derive",
         "serde",
         "serde_core",
         "serde_json",
-    ] {
-        assert!(
-            !runtime.iter().any(|c| c == waits),
-            "`{waits}` is in the runtime's tree: {runtime:?}"
-        );
-    }
+    ];
+    assert_none_of(&runtime, &waits, "the runtime's tree");
     let facade = normal_tree("llmcfg");
     for joined in ["llmcfg-runtime", "llmcfg-macros"] {
         assert!(facade.iter().any(|c| c == joined), "{facade:?}");
@@ -97,7 +95,7 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde() {
 fn an_application_s_build_of_llmcfg_compiles_no_syn_proc_macro2_or_quote() {
     let facade = normal_tree("llmcfg");
     assert!(facade.iter().any(|c| c == "llmcfg-macros"), "{facade:?}");
-    for crate_ in [
+    let derive_chain = [
         "syn",
         "thiserror",
         "thiserror-impl",
@@ -105,10 +103,6 @@ fn an_application_s_build_of_llmcfg_compiles_no_syn_proc_macro2_or_quote() {
         "proc-macro2",
         "quote",
         "unicode-ident",
-    ] {
-        assert!(
-            !facade.iter().any(|c| c == crate_),
-            "`{crate_}` is in the build of `llmcfg`: {facade:?}"
-        );
-    }
+    ];
+    assert_none_of(&facade, &derive_chain, "the build of `llmcfg`");
 }

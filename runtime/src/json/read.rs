@@ -131,47 +131,36 @@ impl<'a> Reader<'a> {
         mut member: impl FnMut(&mut Self, Key<'a>) -> Result<(), Error>,
     ) -> Result<(), Error> {
         self.expect(Kind::Object, expected)?;
-        self.enter()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            if self.peek() != Some(b'"') {
-                return Err(self.unexpected("a string key"));
+        self.elements(b'}', "`,` or `}`", |r| {
+            if r.peek() != Some(b'"') {
+                return Err(r.unexpected("a string key"));
             }
-            let key = self.string_token()?;
-            if self.peek() != Some(b':') {
-                return Err(self.unexpected("`:`"));
+            let key = r.string_token()?;
+            if r.peek() != Some(b':') {
+                return Err(r.unexpected("`:`"));
             }
-            self.pos += 1;
-            member(self, key)?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => break,
-                _ => return Err(self.unexpected("`,` or `}`")),
-            }
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(())
+            r.pos += 1;
+            member(r, key)
+        })
     }
 
-    /// Skips an array, each of its elements with `element`.
-    fn array(&mut self) -> Result<(), Error> {
+    /// The elements of the array or object opening at the position, each read by `element`,
+    /// separated by commas, up to `close`; `after` is what may follow an element.
+    fn elements(
+        &mut self,
+        close: u8,
+        after: &'static str,
+        mut element: impl FnMut(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         self.enter()?;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            self.skip()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => break,
-                _ => return Err(self.unexpected("`,` or `]`")),
+        if self.peek() != Some(close) {
+            loop {
+                element(self)?;
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(next) if next == close => break,
+                    _ => return Err(self.unexpected(after)),
+                }
             }
         }
         self.pos += 1;
@@ -184,7 +173,7 @@ impl<'a> Reader<'a> {
         let kind = self.kind()?;
         match kind {
             Kind::Object => self.object("", |r, _| r.skip().map(drop))?,
-            Kind::Array => self.array()?,
+            Kind::Array => self.elements(b']', "`,` or `]`", |r| r.skip().map(drop))?,
             Kind::String => drop(self.string_token()?),
             Kind::Number => drop(self.number_token()?),
             Kind::Bool if self.input[self.pos] == b't' => self.literal(b"true")?,
