@@ -239,4 +239,31 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        /// Any bytes decode or are `Corrupt`, and what decodes encodes back to the same secret.
+        #[test]
+        fn any_bytes_decode_or_are_corrupt(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            value in "\\PC{0,40}",
+        ) {
+            let path = Path::new("s.json");
+            match decode("s", path, &bytes) {
+                Ok(secret) => proptest::prop_assert!(decode("s", path, &encode(&secret)).is_ok()),
+                Err(err) => {
+                    proptest::prop_assert!(matches!(err, StoreError::Corrupt { .. }), "{}", err);
+                }
+            }
+            let mut one = secret(&[("K", &value)]);
+            one.name = "s".to_owned();
+            let back = decode("s", path, &encode(&one))
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let values: Vec<_> = back
+                .values
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.expose_secret().to_owned()))
+                .collect();
+            proptest::prop_assert_eq!(values, vec![("K".to_owned(), value)]);
+        }
+    }
 }
