@@ -159,8 +159,7 @@ impl Registry {
             });
         }
         // The reader's errors give the problem and its position, never the input there.
-        let parsed =
-            json::document(json.as_bytes(), read_registry).map_err(|e| invalid(e.to_string()))?;
+        let parsed = json::document(json, read_registry).map_err(|e| invalid(e.to_string()))?;
         let mut aliases = parsed
             .aliases
             .into_iter()

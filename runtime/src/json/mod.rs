@@ -94,10 +94,10 @@ impl std::error::Error for Error {}
 /// Reads a whole document that is one value read by `read`: anything after it but whitespace
 /// is an error.
 pub(crate) fn document<'a, T>(
-    input: &'a [u8],
+    input: impl Into<Reader<'a>>,
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let mut reader = Reader::new(input);
+    let mut reader = input.into();
     let value = read(&mut reader)?;
     reader.end()?;
     Ok(value)
@@ -189,7 +189,7 @@ mod tests {
     }
 
     fn parse(json: &str) -> Result<Probe, String> {
-        document(json.as_bytes(), probe).map_err(|e| e.to_string())
+        document(json, probe).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -242,10 +242,10 @@ mod tests {
 
     #[test]
     fn a_key_borrows_unless_escaped() {
-        let mut reader = Reader::new(br#""plain""#);
+        let mut reader = Reader::from(r#""plain""#);
         let key = reader.string("a string").expect("a string");
         assert!(matches!(key.0, Cow::Borrowed("plain")));
-        let mut reader = Reader::new(br#""esc\naped""#);
+        let mut reader = Reader::from(&br#""esc\naped""#[..]);
         let key = reader.string("a string").expect("a string");
         assert!(matches!(&key.0, Cow::Owned(s) if s == "esc\naped"));
     }

@@ -38,19 +38,34 @@ impl Kind {
 /// A position in a JSON document and the values read from it so far.
 pub(crate) struct Reader<'a> {
     input: &'a [u8],
+    /// The input when it is known to be UTF-8 (read from a `&str`): its strings are sliced
+    /// from it rather than validated again.
+    text: Option<&'a str>,
     pos: usize,
     depth: usize,
 }
 
-impl<'a> Reader<'a> {
-    pub(crate) fn new(input: &'a [u8]) -> Self {
+impl<'a> From<&'a [u8]> for Reader<'a> {
+    fn from(input: &'a [u8]) -> Self {
         Reader {
             input,
+            text: None,
             pos: 0,
             depth: 0,
         }
     }
+}
 
+impl<'a> From<&'a str> for Reader<'a> {
+    fn from(text: &'a str) -> Self {
+        Reader {
+            text: Some(text),
+            ..Reader::from(text.as_bytes())
+        }
+    }
+}
+
+impl<'a> Reader<'a> {
     /// `problem` at the current position.
     pub(crate) fn error(&self, problem: Problem) -> Error {
         let before = &self.input[..self.pos.min(self.input.len())];
@@ -294,20 +309,25 @@ impl<'a> Reader<'a> {
         let mut end = start;
         let mut escaped = false;
         loop {
-            match self.input.get(end) {
-                Some(b'"') => break,
-                Some(b'\\') => {
+            // One tight scan to the next byte that is not plain text.
+            let stop = self.input.get(end..).and_then(|rest| {
+                rest.iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            });
+            let Some(offset) = stop else {
+                self.pos = self.input.len();
+                return Err(self.error(Problem::Truncated));
+            };
+            end += offset;
+            match self.input[end] {
+                b'"' => break,
+                b'\\' => {
                     escaped = true;
                     end += 2;
                 }
-                Some(0..0x20) => {
+                _ => {
                     self.pos = end;
                     return Err(self.error(Problem::Syntax("`\\u` for a control character")));
-                }
-                Some(_) => end += 1,
-                None => {
-                    self.pos = self.input.len();
-                    return Err(self.error(Problem::Truncated));
                 }
             }
         }
@@ -322,6 +342,10 @@ impl<'a> Reader<'a> {
     }
 
     fn utf8(&mut self, at: usize, raw: &'a [u8]) -> Result<&'a str, Error> {
+        // `raw` starts and ends at ASCII (a quote or a backslash): a boundary in valid text.
+        if let Some(text) = self.text.and_then(|t| t.get(at..at + raw.len())) {
+            return Ok(text);
+        }
         std::str::from_utf8(raw).map_err(|e| {
             self.pos = at + e.valid_up_to();
             self.error(Problem::Syntax("UTF-8 text"))

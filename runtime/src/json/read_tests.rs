@@ -4,11 +4,18 @@ use super::*;
 use crate::json::document;
 
 fn skip_all(json: &str) -> Result<Kind, Error> {
-    document(json.as_bytes(), Reader::skip)
+    // Both ways in: as text (strings sliced from it) and as bytes (strings validated).
+    let from_bytes = document(json.as_bytes(), Reader::skip);
+    let from_text = document(json, Reader::skip);
+    assert_eq!(from_bytes, from_text, "{json:?}");
+    from_text
 }
 
 fn string(json: &str) -> Result<String, Error> {
-    document(json.as_bytes(), |r| Ok(r.string("a string")?.to_name()))
+    let from_bytes = document(json.as_bytes(), |r| Ok(r.string("a string")?.to_name()));
+    let from_text = document(json, |r| Ok(r.string("a string")?.to_name()));
+    assert_eq!(from_bytes, from_text, "{json:?}");
+    from_text
 }
 
 #[test]
@@ -70,10 +77,11 @@ fn decodes_escapes_and_surrogate_pairs() {
 
 #[test]
 fn invalid_utf8_in_a_string_is_an_error_at_its_byte() {
-    let error = document(b"\"ab\xff\"", |r| r.string("a string").map(drop)).expect_err("bad");
+    let error = document(&b"\"ab\xff\""[..], |r| r.string("a string").map(drop)).expect_err("bad");
     assert_eq!(error.problem, Problem::Syntax("UTF-8 text"));
     assert_eq!((error.line, error.column), (1, 4));
-    let error = document(b"\"a\\n\xff\"", |r| r.string("a string").map(drop)).expect_err("bad");
+    let error =
+        document(&b"\"a\\n\xff\""[..], |r| r.string("a string").map(drop)).expect_err("bad");
     assert_eq!((error.line, error.column), (1, 5));
 }
 

@@ -230,8 +230,7 @@ fn parse_json_key(program: &str, stdout: &[u8]) -> Result<FetchedKey, SourceErro
     })?;
     // Only an object is an answer (`["sk-…"]` is not). Which field is wrong is reported, never
     // the output.
-    let answer =
-        json::document(text.as_bytes(), read_answer).map_err(|_| bad(JsonProblem::NotAnObject))?;
+    let answer = json::document(text, read_answer).map_err(|_| bad(JsonProblem::NotAnObject))?;
     let expires_at = match &answer.expires_at {
         None | Some(Field::Null) => None,
         Some(Field::Str(at)) => {
