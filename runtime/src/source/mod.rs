@@ -60,7 +60,7 @@ mod file_cache;
 mod keyring;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 pub use cache::{CachedKey, DEFAULT_KEY_TTL, FAILED_REFRESH_PAUSE, KeyCache, KeyFreshness};
@@ -208,48 +208,110 @@ pub enum SourceError {
     },
 }
 
+/// What a key file that is not a key is, and what it should be.
+const FILE_NOT_A_KEY: &str = "holds more than the key (several lines or a control character): a \
+                              key file holds only the key, optionally followed by one newline";
+/// What an `output = "json"` key command should print.
+const JSON_ANSWER: &str = "with `output = \"json\"` it prints {\"api_key\": \"…\", \"expires_at\": \
+                           \"<RFC 3339>\"} (`expires_at` optional)";
+const BACKGROUND: &str = "exited but a background process it started kept its output open; it \
+                          was killed: make the command exit only when it is done";
+const NOT_A_KEY_LINE: &str = "printed a first line holding a control character, which no key holds";
+
+/// `key file PATH WHAT`.
+fn key_file(f: &mut fmt::Formatter<'_>, path: &Path, what: impl fmt::Display) -> fmt::Result {
+    write!(f, "key file {} {what}", path.display())
+}
+
+/// `key command `PROGRAM` WHAT`.
+fn command(f: &mut fmt::Formatter<'_>, program: &str, what: impl fmt::Display) -> fmt::Result {
+    write!(f, "key command `{program}` {what}")
+}
+
+fn timed_out(
+    f: &mut fmt::Formatter<'_>,
+    program: &str,
+    timeout: Duration,
+    stderr: &str,
+) -> fmt::Result {
+    let (secs, stderr) = (timeout.as_secs_f64(), stderr_suffix(stderr));
+    command(
+        f,
+        program,
+        format_args!("timed out after {secs}s and was killed{stderr}"),
+    )
+}
+
+fn expired(f: &mut fmt::Formatter<'_>, program: &str, at: &SystemTime) -> fmt::Result {
+    let at = rfc3339(at);
+    command(
+        f,
+        program,
+        format_args!("printed a key that expired at {at}: make it print a current one"),
+    )
+}
+
 // By hand rather than thiserror's derive: no syn in users' builds (issue 12).
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use SourceError as E;
         match self {
-            SourceError::FileMissing { path } => {
-                write!(f, "key file {} does not exist", path.display())
+            E::FileMissing { path } => key_file(f, path, "does not exist"),
+            E::FileUnreadable { path, reason } => {
+                key_file(f, path, format_args!("cannot be read: {reason}"))
             }
-            SourceError::FileUnreadable { path, reason } => {
-                write!(f, "key file {} cannot be read: {reason}", path.display())
-            }
-            SourceError::FileNotRegular { path } => write!(
+            E::FileNotRegular { path } => key_file(
                 f,
-                "key file {} is not a regular file (a FIFO, device or socket is not read)",
-                path.display()
+                path,
+                "is not a regular file (a FIFO, device or socket is not read)",
             ),
-            SourceError::FileEmpty { path } => write!(f, "key file {} is empty", path.display()),
-            SourceError::FileNotUtf8 { path } => {
-                write!(f, "key file {} is not UTF-8 text", path.display())
+            E::FileEmpty { path } => key_file(f, path, "is empty"),
+            E::FileNotUtf8 { path } => key_file(f, path, "is not UTF-8 text"),
+            E::FileNotAKey { path } => key_file(f, path, FILE_NOT_A_KEY),
+            E::FileTooLarge { path, max } => {
+                key_file(f, path, format_args!("is larger than {max} bytes"))
             }
-            SourceError::FileNotAKey { path } => write!(
+            E::CommandEmpty => f.write_str("the key command is empty"),
+            E::CommandSpawn { program, reason } => {
+                command(f, program, format_args!("could not be started: {reason}"))
+            }
+            E::CommandFailed {
+                program,
+                status,
+                stderr,
+            } => command(
                 f,
-                "key file {} holds more than the key (several lines or a control character): a key \
-                 file holds only the key, optionally followed by one newline",
-                path.display()
+                program,
+                format_args!("failed ({status}){}", stderr_suffix(stderr)),
             ),
-            SourceError::FileTooLarge { path, max } => {
-                write!(f, "key file {} is larger than {max} bytes", path.display())
+            E::CommandTimedOut {
+                program,
+                timeout,
+                stderr,
+            } => timed_out(f, program, *timeout, stderr),
+            E::CommandBackground { program } => command(f, program, BACKGROUND),
+            E::CommandOutputTooLarge { program, max } => command(
+                f,
+                program,
+                format_args!("printed more than {max} bytes; it was stopped"),
+            ),
+            E::CommandEmptyOutput { program, stderr } => command(
+                f,
+                program,
+                format_args!("printed no key{}", stderr_suffix(stderr)),
+            ),
+            E::CommandNotUtf8 { program } => {
+                command(f, program, "printed something that is not UTF-8 text")
             }
-            SourceError::CommandEmpty => f.write_str("the key command is empty"),
-            SourceError::CommandSpawn { program, reason } => {
-                write!(f, "key command `{program}` could not be started: {reason}")
+            E::CommandNotAKey { program } => command(f, program, NOT_A_KEY_LINE),
+            E::CommandBadJson { program, problem } => {
+                command(f, program, format_args!("printed {problem}: {JSON_ANSWER}"))
             }
-            SourceError::CommandFailed { .. }
-            | SourceError::CommandTimedOut { .. }
-            | SourceError::CommandBackground { .. }
-            | SourceError::CommandOutputTooLarge { .. }
-            | SourceError::CommandEmptyOutput { .. }
-            | SourceError::CommandNotUtf8 { .. }
-            | SourceError::CommandNotAKey { .. }
-            | SourceError::CommandBadJson { .. }
-            | SourceError::CommandKeyExpired { .. } => self.fmt_command(f),
-            SourceError::Keyring {
+            E::CommandKeyExpired {
+                program,
+                expired_at,
+            } => expired(f, program, expired_at),
+            E::Keyring {
                 service,
                 account,
                 problem,
@@ -257,82 +319,12 @@ impl fmt::Display for SourceError {
                 f,
                 "OS keyring entry service `{service}` account `{account}`: {problem}"
             ),
-            SourceError::CommandIo { program, reason } => {
+            E::CommandIo { program, reason } => {
                 write!(
                     f,
                     "key command `{program}`: cannot read its output: {reason}"
                 )
             }
-        }
-    }
-}
-
-impl SourceError {
-    /// The message of a command that ran but gave no key (split from `fmt` to keep it short).
-    fn fmt_command(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SourceError::CommandFailed {
-                program,
-                status,
-                stderr,
-            } => write!(
-                f,
-                "key command `{program}` failed ({status}){}",
-                stderr_suffix(stderr)
-            ),
-            SourceError::CommandTimedOut {
-                program,
-                timeout,
-                stderr,
-            } => write!(
-                f,
-                "key command `{program}` timed out after {}s and was killed{}",
-                timeout.as_secs_f64(),
-                stderr_suffix(stderr)
-            ),
-            SourceError::CommandBackground { program } => write!(
-                f,
-                "key command `{program}` exited but a background process it started kept its output \
-                 open; it was killed: make the command exit only when it is done"
-            ),
-            SourceError::CommandOutputTooLarge { program, max } => {
-                write!(
-                    f,
-                    "key command `{program}` printed more than {max} bytes; it was stopped"
-                )
-            }
-            SourceError::CommandEmptyOutput { program, stderr } => {
-                write!(
-                    f,
-                    "key command `{program}` printed no key{}",
-                    stderr_suffix(stderr)
-                )
-            }
-            SourceError::CommandNotUtf8 { program } => {
-                write!(
-                    f,
-                    "key command `{program}` printed something that is not UTF-8 text"
-                )
-            }
-            SourceError::CommandNotAKey { program } => write!(
-                f,
-                "key command `{program}` printed a first line holding a control character, which no key \
-                 holds"
-            ),
-            SourceError::CommandBadJson { program, problem } => write!(
-                f,
-                "key command `{program}` printed {problem}: with `output = \"json\"` it prints \
-                 {{\"api_key\": \"…\", \"expires_at\": \"<RFC 3339>\"}} (`expires_at` optional)"
-            ),
-            SourceError::CommandKeyExpired {
-                program,
-                expired_at,
-            } => write!(
-                f,
-                "key command `{program}` printed a key that expired at {}: make it print a current one",
-                rfc3339(expired_at)
-            ),
-            _ => unreachable!("`fmt` writes the other variants"),
         }
     }
 }
