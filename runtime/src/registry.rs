@@ -65,15 +65,7 @@ fn read_registry(r: &mut json::Reader<'_>) -> Result<RegistryJson, json::Error> 
 }
 
 fn read_aliases(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, EntryJson>, json::Error> {
-    let mut aliases = BTreeMap::new();
-    r.object("an object of alias entries", |r, name| {
-        let entry = read_entry(r)?;
-        match aliases.insert(name.to_name(), entry) {
-            Some(_) => Err(r.error(Problem::DuplicateKey("an alias"))),
-            None => Ok(()),
-        }
-    })?;
-    Ok(aliases)
+    json::map(r, "an object of alias entries", "an alias", read_entry)
 }
 
 fn read_entry(r: &mut json::Reader<'_>) -> Result<EntryJson, json::Error> {

@@ -15,6 +15,7 @@ mod read;
 pub(crate) mod write;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use zeroize::Zeroize;
@@ -115,6 +116,25 @@ pub(crate) fn once<'a, T>(
     }
     *slot = Some(read(reader)?);
     Ok(())
+}
+
+/// An object whose keys the form does not fix (alias names, key names), each value read by
+/// `read`; a key given twice is an error saying `what` a key is (`an alias`).
+pub(crate) fn map<'a, T>(
+    reader: &mut Reader<'a>,
+    expected: &'static str,
+    what: &'static str,
+    mut read: impl FnMut(&mut Reader<'a>) -> Result<T, Error>,
+) -> Result<BTreeMap<String, T>, Error> {
+    let mut map = BTreeMap::new();
+    reader.object(expected, |r, key| {
+        let value = read(r)?;
+        match map.insert(key.to_name(), value) {
+            Some(_) => Err(r.error(Problem::DuplicateKey(what))),
+            None => Ok(()),
+        }
+    })?;
+    Ok(map)
 }
 
 /// The value of required field `name`, or an error at the reader's position (the object's end).

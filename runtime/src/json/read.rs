@@ -252,8 +252,10 @@ impl<'a> Reader<'a> {
         self.expect(Kind::Number, expected)?;
         let start = self.pos;
         let digits = self.number_token()?;
+        // JSON's grammar has no `+`, so `parse` refuses exactly a sign, fraction, exponent or
+        // overflow.
         match std::str::from_utf8(digits).map(str::parse::<u64>) {
-            Ok(Ok(n)) if digits.iter().all(u8::is_ascii_digit) => Ok(n),
+            Ok(Ok(n)) => Ok(n),
             _ => {
                 self.pos = start;
                 Err(self.error(Problem::WrongType {

@@ -93,7 +93,7 @@ impl<'o> Object<'o> {
     /// A member whose value is a number.
     pub(crate) fn u64(&mut self, key: &str, value: u64) {
         let out = self.key(key);
-        out.push_str(itoa(value).as_str());
+        out.push_str(&value.to_string());
     }
 
     /// A member whose value is an object, written by `members`.
@@ -123,33 +123,6 @@ impl<'o> Object<'o> {
 fn push_indent(out: &mut String, level: usize) {
     for _ in 0..level {
         out.push_str("  ");
-    }
-}
-
-/// A number's digits on the stack: `to_string` would allocate.
-fn itoa(mut value: u64) -> Digits {
-    let mut digits = Digits {
-        buf: [0; 20],
-        start: 20,
-    };
-    loop {
-        digits.start -= 1;
-        digits.buf[digits.start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            return digits;
-        }
-    }
-}
-
-struct Digits {
-    buf: [u8; 20],
-    start: usize,
-}
-
-impl Digits {
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[self.start..]).unwrap_or("0")
     }
 }
 

@@ -59,25 +59,16 @@ fn read_file(r: &mut json::Reader<'_>) -> Result<FileIn, json::Error> {
 }
 
 fn read_visibility(r: &mut json::Reader<'_>) -> Result<Visibility, json::Error> {
-    const WORDS: [(&str, Visibility); 2] = [
-        ("public", Visibility::Public),
-        ("private", Visibility::Private),
-    ];
-    let i = r.one_of("`public` or `private`", &WORDS.map(|(word, _)| word))?;
-    Ok(WORDS[i].1)
+    const ALL: [Visibility; 2] = [Visibility::Public, Visibility::Private];
+    let i = r.one_of("`public` or `private`", &ALL.map(Visibility::as_str))?;
+    Ok(ALL[i])
 }
 
 /// Values decoded straight into [`SecretString`]s: a decoded copy is zeroized (`json::Key`).
 fn read_values(r: &mut json::Reader<'_>) -> Result<BTreeMap<String, SecretString>, json::Error> {
-    let mut values = BTreeMap::new();
-    r.object("a map of key names to string values", |r, key| {
-        let value = SecretString::from(r.string("a string value")?.as_str());
-        match values.insert(key.to_name(), value) {
-            Some(_) => Err(r.error(Problem::DuplicateKey("a key"))),
-            None => Ok(()),
-        }
-    })?;
-    Ok(values)
+    json::map(r, "a map of key names to string values", "a key", |r| {
+        Ok(SecretString::from(r.string("a string value")?.as_str()))
+    })
 }
 
 /// Encodes `secret` into a buffer that is zeroized when dropped.
@@ -96,13 +87,7 @@ pub(super) fn encode(secret: &Secret) -> Zeroizing<Vec<u8>> {
     let mut file = write::Object::open(&mut buf, true);
     file.u64("version", VERSION);
     file.string("name", &secret.name);
-    file.string(
-        "visibility",
-        match secret.visibility {
-            Visibility::Public => "public",
-            Visibility::Private => "private",
-        },
-    );
+    file.string("visibility", secret.visibility.as_str());
     file.u64("created", secret.created);
     file.u64("updated", secret.updated);
     file.object("values", |values| {
