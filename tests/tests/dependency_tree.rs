@@ -40,17 +40,28 @@ fn normal_tree(package: &str) -> Vec<String> {
     tree(package, "normal", &[])
 }
 
+fn holds(tree: &[String], krate: &str) -> bool {
+    tree.iter().any(|t| t == krate)
+}
+
 /// Fails naming the first of `crates` that `tree` (the tree of `what`) holds.
 fn assert_none_of(tree: &[String], crates: &[&str], what: &str) {
-    if let Some(found) = crates.iter().find(|c| tree.iter().any(|t| t == *c)) {
+    if let Some(found) = crates.iter().find(|c| holds(tree, c)) {
         panic!("`{found}` is in {what}: {tree:?}");
+    }
+}
+
+/// Fails naming the first of `crates` that `tree` (the tree of `what`) lacks.
+fn assert_all_of(tree: &[String], crates: &[&str], what: &str) {
+    if let Some(missing) = crates.iter().find(|c| !holds(tree, c)) {
+        panic!("`{missing}` is not in {what}: {tree:?}");
     }
 }
 
 #[test]
 fn without_load_the_runtime_has_no_parser_or_macro_dependencies() {
     let tree = runtime_tree(&[]);
-    assert!(tree.iter().any(|c| c == "llmcfg-core"), "{tree:?}");
+    assert_all_of(&tree, &["llmcfg-core"], "the runtime's tree");
     assert_none_of(&tree, HEAVY, "the runtime's tree");
 }
 
@@ -58,7 +69,7 @@ fn without_load_the_runtime_has_no_parser_or_macro_dependencies() {
 fn the_load_feature_is_what_brings_the_parser_in() {
     // Proves the check above can fail: the same query sees toml once `load` is on.
     let tree = runtime_tree(&["load"]);
-    assert!(tree.iter().any(|c| c == "toml"), "{tree:?}");
+    assert_all_of(&tree, &["toml"], "the runtime's tree with `load`");
 }
 
 /// Issue 12: in a cold build the runtime compiles beside the proc macro, not after it, and
@@ -67,7 +78,7 @@ fn the_load_feature_is_what_brings_the_parser_in() {
 #[test]
 fn the_runtime_waits_for_neither_the_macro_nor_serde() {
     let runtime = normal_tree("llmcfg-runtime");
-    assert!(runtime.iter().any(|c| c == "llmcfg-core"), "{runtime:?}");
+    assert_all_of(&runtime, &["llmcfg-core"], "the runtime's tree");
     let waits = [
         "llmcfg-macros",
         "serde_derive",
@@ -77,12 +88,11 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde() {
     ];
     assert_none_of(&runtime, &waits, "the runtime's tree");
     let facade = normal_tree("llmcfg");
-    for joined in ["llmcfg-runtime", "llmcfg-macros"] {
-        assert!(facade.iter().any(|c| c == joined), "{facade:?}");
-    }
+    let joined = ["llmcfg-runtime", "llmcfg-macros"];
+    assert_all_of(&facade, &joined, "the facade's tree");
     // Proves the check can fail: the same query sees serde_json once `json` is on.
     let json = tree("llmcfg-runtime", "normal", &["json"]);
-    assert!(json.iter().any(|c| c == "serde_json"), "{json:?}");
+    assert_all_of(&json, &["serde_json"], "the runtime's tree with `json`");
 }
 
 /// Issue 12: nothing in an application's build of llmcfg, the proc macro and what it runs
@@ -94,7 +104,7 @@ fn the_runtime_waits_for_neither_the_macro_nor_serde() {
 #[test]
 fn an_application_s_build_of_llmcfg_compiles_no_syn_proc_macro2_or_quote() {
     let facade = normal_tree("llmcfg");
-    assert!(facade.iter().any(|c| c == "llmcfg-macros"), "{facade:?}");
+    assert_all_of(&facade, &["llmcfg-macros"], "the build of `llmcfg`");
     let derive_chain = [
         "syn",
         "thiserror",
